@@ -1,0 +1,231 @@
+"""Weighted clustering of colour rows: k-means, mini-batch k-means, k-medians, Ward.
+
+Every function here takes samples ``X`` (colours in some space) with weights
+(pixel counts) and returns cluster centres. Which pixel goes to which centre is
+decided afterwards by :func:`assign`, with the same metric, so the palette and
+the picture always agree.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from sklearn.cluster import KMeans, MiniBatchKMeans, kmeans_plusplus
+from sklearn.exceptions import ConvergenceWarning
+
+METRICS = ("euclidean", "manhattan")
+ALGORITHMS = ("kmeans", "minibatch", "agglomerative")
+INITS = ("k-means++", "random")
+
+#: Ward runs on at most this many weighted micro-clusters (see :func:`ward`).
+WARD_MICRO_CLUSTERS = 256
+
+
+def check_choice(name: str, value, choices: tuple[str, ...]) -> str:
+    """Raise ``ValueError`` naming ``value`` and the valid ``choices`` if it is not one."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name}={value!r} is not supported; choose one of {choices}.")
+    return value
+
+
+def assign(X: np.ndarray, centers: np.ndarray, metric: str = "euclidean") -> np.ndarray:
+    """Index of the nearest centre of every sample.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+    centers : ndarray, shape (k, d)
+    metric : {"euclidean", "manhattan"}
+
+    Returns
+    -------
+    ndarray of int, shape (n,)
+    """
+    out = np.empty(X.shape[0], dtype=np.intp)
+    # Chunks bound the (n, k, d) temporary to a few MB whatever n is.
+    chunk = max(1, 2_000_000 // max(1, centers.shape[0] * X.shape[1]))
+    for start in range(0, X.shape[0], chunk):
+        diff = X[start : start + chunk, None, :] - centers[None, :, :]
+        if metric == "manhattan":
+            dist = np.abs(diff).sum(axis=2)
+        else:
+            dist = np.einsum("nkd,nkd->nk", diff, diff)
+        out[start : start + chunk] = dist.argmin(axis=1)
+    return out
+
+
+def initial_centers(X: np.ndarray, w: np.ndarray, k: int, init, seed: int) -> np.ndarray:
+    """Starting centres: k-means++ or random samples (both weighted), or given ones.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+    w : ndarray, shape (n,)
+        Sample weights; samples with weight 0 are never chosen.
+    k : int
+    init : {"k-means++", "random"} or ndarray, shape (k, d)
+    seed : int
+
+    Returns
+    -------
+    ndarray, shape (k, d)
+
+    References
+    ----------
+    Arthur, D. and Vassilvitskii, S. (2007). k-means++: the advantages of
+    careful seeding. SODA.
+    """
+    if not isinstance(init, str):
+        return np.asarray(init, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    if init == "random":
+        pick = rng.choice(X.shape[0], size=k, replace=False, p=w / w.sum())
+        return X[pick].copy()
+    centers, _ = kmeans_plusplus(X, k, sample_weight=w, random_state=seed)
+    return centers
+
+
+def kmeans(X, w, k, init, seed, max_iter=300):
+    """Weighted Lloyd k-means (scikit-learn ``KMeans``, one initialisation)."""
+    start = initial_centers(X, w, k, init, seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = KMeans(k, init=start, n_init=1, max_iter=max_iter, random_state=seed)
+        model.fit(X, sample_weight=w)
+    return model.cluster_centers_
+
+
+def minibatch(X, w, k, init, seed, max_iter=100):
+    """Weighted mini-batch k-means (scikit-learn ``MiniBatchKMeans``).
+
+    Runs on the histogram rows, not the pixels: on millions of samples
+    scikit-learn 1.9 redraws each batch over all samples and is slow.
+    """
+    start = initial_centers(X, w, k, init, seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = MiniBatchKMeans(
+            k, init=start, n_init=1, max_iter=max_iter, batch_size=1024, random_state=seed
+        )
+        model.fit(X, sample_weight=w)
+    return model.cluster_centers_
+
+
+def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    """The value at which half of the total weight lies on either side."""
+    order = np.argsort(values, kind="stable")
+    cum = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cum, 0.5 * cum[-1])])
+
+
+def kmedians(X, w, k, init, seed, max_iter=100):
+    """Weighted k-medians: L1 assignment and per-channel weighted-median update.
+
+    Both steps minimise the L1 objective ``sum_i w_i * |x_i - c(i)|_1``, so it
+    never increases from one iteration to the next (Lloyd with the median is
+    a coordinate descent on that objective).
+
+    References
+    ----------
+    Bradley, P. S., Mangasarian, O. L. and Street, W. N. (1997). Clustering
+    via concave minimization. NIPS 9.
+    """
+    centers = initial_centers(X, w, k, init, seed).copy()
+    labels = None
+    for _ in range(max_iter):
+        new = assign(X, centers, "manhattan")
+        if labels is not None and np.array_equal(new, labels):
+            break
+        labels = new
+        for j in range(k):
+            members = labels == j
+            if np.any(w[members] > 0):
+                centers[j] = [weighted_median(X[members, d], w[members]) for d in range(X.shape[1])]
+    return centers
+
+
+def ward(X, w, k, init, seed):
+    """Agglomerative clustering with Ward's criterion on weighted samples.
+
+    Ward's merge cost between clusters A and B is
+    ``w_A w_B / (w_A + w_B) * |c_A - c_B|^2``, with ``w`` the pixel counts.
+    Exact Ward needs O(n^2) memory, which a whole image (10^5-10^6 colours)
+    does not allow. As BIRCH does, the weighted samples are first reduced to
+    at most ``WARD_MICRO_CLUSTERS`` micro-clusters by weighted k-means; exact
+    weighted Ward then merges those, so the cost does not grow with the
+    image. ``init`` only affects that reduction.
+
+    References
+    ----------
+    Ward, J. H. (1963). Hierarchical grouping to optimize an objective
+    function. JASA 58(301). Zhang, T., Ramakrishnan, R. and Livny, M. (1996).
+    BIRCH. SIGMOD.
+    """
+    m = min(WARD_MICRO_CLUSTERS, int(np.count_nonzero(w > 0)))
+    if m > k:
+        micro = kmeans(X, w, m, "k-means++", seed, max_iter=50)
+        lab = assign(X, micro, "euclidean")
+        mw = np.bincount(lab, weights=w, minlength=m)
+        keep = mw > 0
+        micro, mw = micro[keep], mw[keep]
+    else:
+        keep = w > 0
+        micro, mw = X[keep].copy(), w[keep].copy()
+    return _ward_merge(micro, mw, k)
+
+
+def _ward_merge(c: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
+    c, w = c.copy(), w.copy()
+    alive = np.ones(len(w), dtype=bool)
+    while alive.sum() > k:
+        idx = np.flatnonzero(alive)
+        cc, ww = c[idx], w[idx]
+        d2 = ((cc[:, None, :] - cc[None, :, :]) ** 2).sum(axis=2)
+        cost = (ww[:, None] * ww[None, :]) / (ww[:, None] + ww[None, :]) * d2
+        np.fill_diagonal(cost, np.inf)
+        a, b = np.unravel_index(np.argmin(cost), cost.shape)
+        ia, ib = idx[a], idx[b]
+        c[ia] = (w[ia] * c[ia] + w[ib] * c[ib]) / (w[ia] + w[ib])
+        w[ia] += w[ib]
+        alive[ib] = False
+    return c[alive]
+
+
+def fit_centers(X, w, k, *, metric, algorithm, init, seed) -> np.ndarray:
+    """Cluster weighted samples into ``k`` centres with the chosen method.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+    w : ndarray, shape (n,)
+        Weights; at least ``k`` samples must have a positive weight.
+    k : int
+    metric : {"euclidean", "manhattan"}
+    algorithm : {"kmeans", "minibatch", "agglomerative"}
+    init : {"k-means++", "random"} or ndarray, shape (k, d)
+    seed : int
+
+    Returns
+    -------
+    ndarray, shape (k, d)
+
+    Raises
+    ------
+    ValueError
+        For ``metric="manhattan"`` with an algorithm other than ``"kmeans"``:
+        mini-batch and Ward updates are means, which minimise squared, not L1,
+        distances.
+    """
+    if metric == "manhattan":
+        if algorithm != "kmeans":
+            raise ValueError(
+                f"metric='manhattan' works with algorithm='kmeans' (k-medians) only, "
+                f"not algorithm={algorithm!r}."
+            )
+        return kmedians(X, w, k, init, seed)
+    if algorithm == "minibatch":
+        return minibatch(X, w, k, init, seed)
+    if algorithm == "agglomerative":
+        return ward(X, w, k, init, seed)
+    return kmeans(X, w, k, init, seed)

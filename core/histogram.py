@@ -1,0 +1,173 @@
+"""Colour histograms: the small weighted set of colours that clustering runs on.
+
+Clustering every pixel is what tutorials do and it is slow (2 M samples at
+1080p). A frame's colours are first gathered into *rows*: each row is one
+colour with a weight (how many opaque pixels have it) and every pixel knows its
+row, so a clustering of the rows becomes a clustering of the pixels through a
+lookup table.
+
+Rows are exact colours whenever that is cheap, and 5-bit-per-channel bins
+holding the *mean* colour of their pixels otherwise (bin centres would shift
+every colour of a few-colour image; see ``shared/MEASUREMENTS.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Images with more pixels than this build their histogram from an evenly
+#: strided sample of about this many pixels (every pixel is still mapped).
+SAMPLE_PIXELS = 1 << 19
+#: A frame gets exact colours when the pixels in bins holding more than one
+#: colour are at most this many (the exact split sorts only those pixels).
+EXACT_SPLIT_PIXELS = 1 << 17
+
+_BITS = 5
+_NBINS = 1 << (3 * _BITS)
+
+
+@dataclass(frozen=True)
+class ColorHistogram:
+    """The colours of one image as weighted rows.
+
+    Attributes
+    ----------
+    colors : ndarray, shape (n, 3), float64
+        sRGB colour of each row, 0-255 (exact, or the mean of a bin).
+    weights : ndarray, shape (n,), float64
+        Number of opaque pixels (in the sample) of each row; 0 for rows made
+        only of transparent pixels.
+    index : ndarray, shape (H*W,), int32
+        Row of every pixel of the image.
+    exact : bool
+        True when every row is one exact colour of the image.
+    """
+
+    colors: np.ndarray
+    weights: np.ndarray
+    index: np.ndarray
+    exact: bool
+
+
+def _bin_of(pixels: np.ndarray) -> np.ndarray:
+    # uint16 arithmetic: a 15-bit bin index fits, and it is 3x faster than int32.
+    shift = 8 - _BITS
+    r = pixels[:, 0].astype(np.uint16) >> shift
+    g = pixels[:, 1].astype(np.uint16) >> shift
+    b = pixels[:, 2].astype(np.uint16) >> shift
+    return (r << (2 * _BITS)) | (g << _BITS) | b
+
+
+def _code_of(pixels: np.ndarray) -> np.ndarray:
+    p = pixels.astype(np.int32)
+    return (p[:, 0] << 16) | (p[:, 1] << 8) | p[:, 2]
+
+
+def color_histogram(image: np.ndarray, opaque: np.ndarray | None = None) -> ColorHistogram:
+    """Gather the colours of an RGB image into weighted rows.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3), uint8
+    opaque : ndarray of bool, shape (H, W), optional
+        Pixels that count; transparent pixels get a row but no weight.
+
+    Returns
+    -------
+    ColorHistogram
+    """
+    pixels = image.reshape(-1, 3)
+    n = pixels.shape[0]
+    bins = _bin_of(pixels)
+    weight = None if opaque is None else opaque.reshape(-1).astype(np.float64)
+    step = max(1, -(-n // SAMPLE_PIXELS))
+    if step == 1:
+        exact = _exact_histogram(pixels, bins, weight)
+        if exact is not None:
+            return exact
+    return _binned_histogram(pixels, bins, weight, step)
+
+
+def _binned_histogram(pixels, bins, weight, step) -> ColorHistogram:
+    # Weights and bin means come from a strided sample; the few bins that only
+    # unsampled pixels fall into get a row at their bin centre and no weight.
+    sb = bins[::step]
+    sp = pixels[::step]
+    cnt_all = np.bincount(sb, minlength=_NBINS).astype(np.float64)
+    sums = np.stack(
+        [np.bincount(sb, weights=sp[:, c], minlength=_NBINS) for c in range(3)], axis=1
+    )
+    rows = np.flatnonzero(cnt_all)
+    lookup = np.full(_NBINS, -1, dtype=np.int32)
+    lookup[rows] = np.arange(rows.size, dtype=np.int32)
+    index = np.take(lookup, bins)
+    missing = np.flatnonzero(index < 0)
+    if missing.size:
+        extra = np.unique(bins[missing])
+        lookup[extra] = rows.size + np.arange(extra.size, dtype=np.int32)
+        index[missing] = lookup[bins[missing]]
+        rows = np.concatenate([rows, extra])
+    cnt = cnt_all[rows]
+    colors = np.where(
+        cnt[:, None] > 0, sums[rows] / np.maximum(cnt, 1.0)[:, None], _bin_centres(rows)
+    )
+    if weight is None:
+        weights = cnt
+    else:
+        weights = np.bincount(sb, weights=weight[::step], minlength=_NBINS)[rows]
+    return ColorHistogram(colors, weights, index, exact=False)
+
+
+def _bin_centres(rows: np.ndarray) -> np.ndarray:
+    mask = (1 << _BITS) - 1
+    q = np.column_stack([(rows >> (2 * _BITS)) & mask, (rows >> _BITS) & mask, rows & mask])
+    return q.astype(np.float64) * (1 << (8 - _BITS)) + ((1 << (8 - _BITS)) - 1) / 2.0
+
+
+def _exact_histogram(pixels, bins, weight) -> ColorHistogram | None:
+    # A bin is "pure" when all its pixels share one colour: compare every
+    # pixel's colour code with the code of one representative pixel of its bin.
+    codes = _code_of(pixels)
+    rep = np.zeros(_NBINS, dtype=np.int32)
+    rep[bins] = codes
+    mismatch = codes != np.take(rep, bins)
+    impure = np.zeros(_NBINS, dtype=bool)
+    impure[bins[mismatch]] = True
+    in_impure = np.take(impure, bins)
+    n_split = int(np.count_nonzero(in_impure))
+    if n_split > EXACT_SPLIT_PIXELS:
+        return None
+    count = np.bincount(bins, minlength=_NBINS)
+    pure_rows = np.flatnonzero((count > 0) & ~impure)
+    lookup = np.full(_NBINS, -1, dtype=np.int32)
+    lookup[pure_rows] = np.arange(pure_rows.size, dtype=np.int32)
+    index = np.take(lookup, bins)
+    row_codes = rep[pure_rows]
+    if n_split:
+        split_codes, inv = np.unique(codes[in_impure], return_inverse=True)
+        index[in_impure] = pure_rows.size + inv.astype(np.int32)
+        row_codes = np.concatenate([row_codes, split_codes])
+    colors = np.column_stack(
+        [(row_codes >> 16) & 255, (row_codes >> 8) & 255, row_codes & 255]
+    ).astype(np.float64)
+    weights = np.bincount(index, weights=weight, minlength=colors.shape[0]).astype(np.float64)
+    return ColorHistogram(colors, weights, index, exact=True)
+
+
+def merge_histograms(histograms: list[ColorHistogram]) -> tuple[np.ndarray, np.ndarray]:
+    """Stack the rows of several histograms into one weighted sample.
+
+    Used to fit one palette to a whole animation. Rows of equal colour are not
+    merged: k-means gives the same result for two rows as for one row of the
+    summed weight.
+
+    Returns
+    -------
+    colors : ndarray, shape (m, 3)
+    weights : ndarray, shape (m,)
+    """
+    colors = np.vstack([h.colors for h in histograms])
+    weights = np.concatenate([h.weights for h in histograms])
+    return colors, weights

@@ -1,0 +1,236 @@
+"""How good a quantization is, and how much an animation flickers.
+
+ΔE values are computed on *distinct colour pairs* (original colour, new
+colour) weighted by how many pixels have them, which is exact and much faster
+than converting every pixel (a GIF frame has a few hundred colours).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from skimage.color import deltaE_ciede2000, rgb2lab
+from skimage.metrics import structural_similarity
+
+from core.colorspace import to_space
+from core.histogram import color_histogram
+from core.quantize import opaque_mask
+
+#: Flicker counts a pixel as static when its original colour moved less than this (ΔE76).
+STATIC_DELTA_E = 2.0
+#: Frame pairs with fewer static pixels than this are left out of the flicker.
+MIN_STATIC_PIXELS = 100
+
+
+@dataclass(frozen=True)
+class Quality:
+    """Colour error of a quantized image against its original.
+
+    Attributes
+    ----------
+    mean_delta_e : float
+        Mean CIEDE2000 ΔE over pixels.
+    p95_delta_e : float
+        95th percentile of CIEDE2000 ΔE over pixels.
+    psnr : float
+        Peak signal-to-noise ratio in dB over the RGB channels (inf if equal).
+    """
+
+    mean_delta_e: float
+    p95_delta_e: float
+    psnr: float
+
+
+def _codes(image: np.ndarray) -> np.ndarray:
+    p = image.reshape(-1, 3).astype(np.int64)
+    return (p[:, 0] << 16) | (p[:, 1] << 8) | p[:, 2]
+
+
+def _rgb_of(codes: np.ndarray) -> np.ndarray:
+    return np.column_stack([(codes >> 16) & 255, (codes >> 8) & 255, codes & 255])
+
+
+def _weighted_percentile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    order = np.argsort(values)
+    cum = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cum, q / 100.0 * cum[-1])])
+
+
+def _pairs(a: np.ndarray, b: np.ndarray, mask: np.ndarray | None):
+    ca, cb = _codes(a), _codes(b)
+    if mask is not None:
+        ca, cb = ca[mask.reshape(-1)], cb[mask.reshape(-1)]
+    pair, counts = np.unique((ca << 24) | cb, return_counts=True)
+    return _rgb_of(pair >> 24), _rgb_of(pair & 0xFFFFFF), counts.astype(np.float64)
+
+
+def _check_pair(original, quantized):
+    original, quantized = np.asarray(original), np.asarray(quantized)
+    if original.shape != quantized.shape or original.ndim != 3 or original.shape[2] != 3:
+        raise ValueError(
+            f"images must be (H, W, 3) of one shape; got {original.shape} and {quantized.shape}."
+        )
+    return original.astype(np.uint8, copy=False), quantized.astype(np.uint8, copy=False)
+
+
+def delta_e_2000(original: np.ndarray, quantized: np.ndarray, alpha=None) -> np.ndarray:
+    """Per-distinct-pair CIEDE2000 values and pixel counts; see :func:`quality`.
+
+    Returns
+    -------
+    delta_e : ndarray, shape (m,)
+    counts : ndarray, shape (m,)
+    """
+    original, quantized = _check_pair(original, quantized)
+    mask = opaque_mask(alpha, original.shape[:2])
+    ra, rb, counts = _pairs(original, quantized, mask)
+    return deltaE_ciede2000(to_space(ra, "lab"), to_space(rb, "lab")), counts
+
+
+def quality(original: np.ndarray, quantized: np.ndarray, alpha=None) -> Quality:
+    """Mean and 95th-percentile CIEDE2000 ΔE, and PSNR, between two RGB images.
+
+    Parameters
+    ----------
+    original, quantized : ndarray, shape (H, W, 3), uint8
+    alpha : ndarray, shape (H, W), optional
+        Only pixels with alpha of at least 128 count.
+
+    Returns
+    -------
+    Quality
+
+    References
+    ----------
+    Sharma, G., Wu, W. and Dalal, E. N. (2005). The CIEDE2000 color-difference
+    formula: implementation notes, supplementary test data, and mathematical
+    observations. Color Research & Application 30(1).
+    """
+    de, counts = delta_e_2000(original, quantized, alpha)
+    if counts.sum() == 0:
+        return Quality(0.0, 0.0, float("inf"))
+    mask = opaque_mask(alpha, original.shape[:2])
+    a = original.astype(np.float64)
+    b = quantized.astype(np.float64)
+    diff = (a - b) if mask is None else (a - b)[mask]
+    mse = float(np.mean(diff**2))
+    psnr = float("inf") if mse == 0 else 10.0 * np.log10(255.0**2 / mse)
+    mean = float(np.sum(de * counts) / counts.sum())
+    return Quality(mean, _weighted_percentile(de, counts, 95.0), psnr)
+
+
+def mean_delta_e(originals: Sequence[np.ndarray], quantized: Sequence[np.ndarray],
+                 alphas=None) -> float:
+    """Mean CIEDE2000 ΔE over all pixels of all frames (each frame weighted by its pixels)."""
+    alphas = [None] * len(originals) if alphas is None else alphas
+    total, n = 0.0, 0.0
+    for o, q, a in zip(originals, quantized, alphas):
+        de, counts = delta_e_2000(o, q, a)
+        total += float(np.sum(de * counts))
+        n += float(counts.sum())
+    return total / n if n else 0.0
+
+
+def _lab_image(image: np.ndarray) -> np.ndarray:
+    # Convert each distinct colour once when the histogram is exact (GIF frames,
+    # quantized frames); a photo's colours are converted pixel by pixel.
+    hist = color_histogram(image)
+    if not hist.exact:
+        return rgb2lab(image)
+    return np.take(to_space(hist.colors, "lab"), hist.index, axis=0).reshape(image.shape)
+
+
+def flicker_series(originals: Sequence[np.ndarray], quantized: Sequence[np.ndarray]) -> np.ndarray:
+    """Flicker of each pair of consecutive frames (NaN where a pair is skipped).
+
+    For frames ``t`` and ``t+1``, the static pixels are those whose
+    *original* colour changed by less than ``STATIC_DELTA_E`` (2 ΔE76). The
+    pair's flicker is the mean CIE76 ΔE between the two *quantized* frames
+    over those pixels: colour change that the source did not have. Pairs with
+    fewer than ``MIN_STATIC_PIXELS`` (100) static pixels, or of different
+    sizes, are NaN.
+
+    Parameters
+    ----------
+    originals, quantized : sequence of ndarray, shape (H, W, 3), uint8
+        Same length.
+
+    Returns
+    -------
+    ndarray, shape (len(frames) - 1,)
+    """
+    if len(originals) != len(quantized):
+        raise ValueError(f"{len(originals)} originals but {len(quantized)} quantized frames.")
+    out = np.full(max(0, len(originals) - 1), np.nan)
+    prev_o = prev_q = None
+    for t, (o, q) in enumerate(zip(originals, quantized)):
+        o, q = _check_pair(o, q)
+        lo, lq = _lab_image(o), _lab_image(q)
+        if t > 0 and prev_o.shape == lo.shape:
+            static = np.linalg.norm(lo - prev_o, axis=2) < STATIC_DELTA_E
+            if np.count_nonzero(static) >= MIN_STATIC_PIXELS:
+                out[t - 1] = float(np.linalg.norm(lq - prev_q, axis=2)[static].mean())
+        prev_o, prev_q = lo, lq
+    return out
+
+
+def flicker(originals: Sequence[np.ndarray], quantized: Sequence[np.ndarray]) -> float:
+    """Temporal flicker of a quantized animation, in CIE76 ΔE.
+
+    The mean over consecutive frame pairs of :func:`flicker_series`: for each
+    pair, the mean ΔE76 between the two quantized frames over the pixels whose
+    original colour changed by less than 2 ΔE76 (pairs with fewer than 100
+    such pixels are skipped). 0 means static parts of the scene keep their
+    colour exactly; NaN when no pair qualifies (a still image).
+
+    Parameters
+    ----------
+    originals, quantized : sequence of ndarray, shape (H, W, 3), uint8
+
+    Returns
+    -------
+    float
+    """
+    series = flicker_series(originals, quantized)
+    valid = series[~np.isnan(series)]
+    return float(valid.mean()) if valid.size else float("nan")
+
+
+def lightness_ssim(source: np.ndarray, result: np.ndarray) -> float:
+    """SSIM of the CIELAB L* channel between two RGB images ("structure kept").
+
+    References
+    ----------
+    Wang, Z., Bovik, A. C., Sheikh, H. R. and Simoncelli, E. P. (2004). Image
+    quality assessment: from error visibility to structural similarity. IEEE
+    TIP 13(4).
+    """
+    source, result = _check_pair(source, result)
+    la, lb = _lab_image(source)[..., 0], _lab_image(result)[..., 0]
+    if min(la.shape) < 7:
+        return float(1.0 - np.mean(np.abs(la - lb)) / 100.0)
+    return float(structural_similarity(la, lb, data_range=100.0))
+
+
+def palette_fidelity(result: np.ndarray, target_colors: np.ndarray) -> float:
+    """Mean CIEDE2000 ΔE from each pixel of ``result`` to its nearest target palette colour.
+
+    Parameters
+    ----------
+    result : ndarray, shape (H, W, 3), uint8
+    target_colors : ndarray, shape (k, 3), uint8
+
+    Returns
+    -------
+    float
+        0 when every pixel is a target colour.
+    """
+    codes = _codes(np.asarray(result, dtype=np.uint8))
+    uniq, counts = np.unique(codes, return_counts=True)
+    lab = to_space(_rgb_of(uniq), "lab")
+    tlab = to_space(np.asarray(target_colors).reshape(-1, 3), "lab")
+    de = deltaE_ciede2000(np.repeat(lab[:, None, :], len(tlab), axis=1),
+                          np.repeat(tlab[None, :, :], len(lab), axis=0))
+    return float(np.sum(de.min(axis=1) * counts) / counts.sum())
