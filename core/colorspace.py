@@ -52,9 +52,7 @@ def to_space(rgb: np.ndarray, space: str) -> np.ndarray:
     hsv = rgb2hsv(unit)[0]
     angle = 2.0 * np.pi * hsv[:, 0]
     radius = hsv[:, 1] * hsv[:, 2]
-    return _HSV_SCALE * np.column_stack(
-        [radius * np.cos(angle), radius * np.sin(angle), hsv[:, 2]]
-    )
+    return _HSV_SCALE * np.column_stack([radius * np.cos(angle), radius * np.sin(angle), hsv[:, 2]])
 
 
 def from_space(coords: np.ndarray, space: str) -> np.ndarray:

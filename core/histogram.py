@@ -96,9 +96,7 @@ def _binned_histogram(pixels, bins, weight, step) -> ColorHistogram:
     sb = bins[::step]
     sp = pixels[::step]
     cnt_all = np.bincount(sb, minlength=_NBINS).astype(np.float64)
-    sums = np.stack(
-        [np.bincount(sb, weights=sp[:, c], minlength=_NBINS) for c in range(3)], axis=1
-    )
+    sums = np.stack([np.bincount(sb, weights=sp[:, c], minlength=_NBINS) for c in range(3)], axis=1)
     rows = np.flatnonzero(cnt_all)
     lookup = np.full(_NBINS, -1, dtype=np.int32)
     lookup[rows] = np.arange(rows.size, dtype=np.int32)

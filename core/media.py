@@ -149,8 +149,18 @@ def load_media(source, *, max_pixels: int = MAX_PIXELS, max_frames: int | None =
             "This file is not an image that can be read (supported: PNG, JPEG, WebP, BMP, "
             "GIF, TIFF)."
         ) from exc
-    except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError,
-            ZeroDivisionError, OverflowError, MemoryError) as exc:
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        IndexError,
+        TypeError,
+        KeyError,
+        ZeroDivisionError,
+        OverflowError,
+        MemoryError,
+    ) as exc:
         # Pillow reports truncated or corrupt data with any of these.
         raise MediaError(
             "The image is damaged or truncated and could not be decoded. "

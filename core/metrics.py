@@ -121,8 +121,9 @@ def quality(original: np.ndarray, quantized: np.ndarray, alpha=None) -> Quality:
     return Quality(mean, _weighted_percentile(de, counts, 95.0), psnr)
 
 
-def mean_delta_e(originals: Sequence[np.ndarray], quantized: Sequence[np.ndarray],
-                 alphas=None) -> float:
+def mean_delta_e(
+    originals: Sequence[np.ndarray], quantized: Sequence[np.ndarray], alphas=None
+) -> float:
     """Mean CIEDE2000 ΔE over all pixels of all frames (each frame weighted by its pixels)."""
     alphas = [None] * len(originals) if alphas is None else alphas
     total, n = 0.0, 0.0
@@ -231,6 +232,7 @@ def palette_fidelity(result: np.ndarray, target_colors: np.ndarray) -> float:
     uniq, counts = np.unique(codes, return_counts=True)
     lab = to_space(_rgb_of(uniq), "lab")
     tlab = to_space(np.asarray(target_colors).reshape(-1, 3), "lab")
-    de = deltaE_ciede2000(np.repeat(lab[:, None, :], len(tlab), axis=1),
-                          np.repeat(tlab[None, :, :], len(lab), axis=0))
+    de = deltaE_ciede2000(
+        np.repeat(lab[:, None, :], len(tlab), axis=1), np.repeat(tlab[None, :, :], len(lab), axis=0)
+    )
     return float(np.sum(de.min(axis=1) * counts) / counts.sum())

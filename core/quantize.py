@@ -117,8 +117,9 @@ def check_k(k) -> int:
     return int(k)
 
 
-def clustering_weights(colors: np.ndarray, weights: np.ndarray,
-                       options: QuantizeOptions) -> np.ndarray:
+def clustering_weights(
+    colors: np.ndarray, weights: np.ndarray, options: QuantizeOptions
+) -> np.ndarray:
     """Weights of the rows that take part in clustering.
 
     Rows darker than ``min_lightness`` or lighter than ``max_lightness`` get
@@ -139,9 +140,14 @@ def clustering_weights(colors: np.ndarray, weights: np.ndarray,
     return w
 
 
-def palette_from(hist: ColorHistogram, X: np.ndarray, centers: np.ndarray,
-                 options: QuantizeOptions, shape: tuple[int, int],
-                 opaque: np.ndarray | None) -> QuantizeResult:
+def palette_from(
+    hist: ColorHistogram,
+    X: np.ndarray,
+    centers: np.ndarray,
+    options: QuantizeOptions,
+    shape: tuple[int, int],
+    opaque: np.ndarray | None,
+) -> QuantizeResult:
     """Map every row to its nearest centre and build the result for one image.
 
     Parameters
@@ -165,8 +171,13 @@ def palette_from(hist: ColorHistogram, X: np.ndarray, centers: np.ndarray,
     colors = to_srgb8(from_space(centers, options.space))
     counted = labels if opaque is None or not opaque.any() else labels[opaque]
     counts = np.bincount(counted.reshape(-1), minlength=len(centers)).astype(np.float64)
-    return QuantizeResult(paint(colors, labels), labels, Palette(colors, counts / counts.sum()),
-                          centers, options.space)
+    return QuantizeResult(
+        paint(colors, labels),
+        labels,
+        Palette(colors, counts / counts.sum()),
+        centers,
+        options.space,
+    )
 
 
 def paint(colors: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -246,14 +257,21 @@ def quantize(
     smaller ones on their exact colours when that is cheap. Either way every
     pixel is mapped through a lookup table from its histogram row.
     """
-    options = QuantizeOptions(space, metric, algorithm,
-                              init if isinstance(init, str) else "k-means++", seed,
-                              min_lightness, max_lightness)
+    options = QuantizeOptions(
+        space,
+        metric,
+        algorithm,
+        init if isinstance(init, str) else "k-means++",
+        seed,
+        min_lightness,
+        max_lightness,
+    )
     return quantize_with(image, k, options, init=init, alpha=alpha)
 
 
-def quantize_with(image, k, options: QuantizeOptions, *, init=None, alpha=None,
-                  hist: ColorHistogram | None = None) -> QuantizeResult:
+def quantize_with(
+    image, k, options: QuantizeOptions, *, init=None, alpha=None, hist: ColorHistogram | None = None
+) -> QuantizeResult:
     """:func:`quantize` with the options already checked (used for every frame).
 
     ``init`` overrides ``options.init`` (an array of centres in
@@ -273,8 +291,15 @@ def quantize_with(image, k, options: QuantizeOptions, *, init=None, alpha=None,
         # No more colours than k: each colour is its own palette entry, exactly.
         centers = X[counted]
     else:
-        centers = fit_centers(X, w, k, metric=options.metric,
-                              algorithm=options.algorithm, init=start, seed=options.seed)
+        centers = fit_centers(
+            X,
+            w,
+            k,
+            metric=options.metric,
+            algorithm=options.algorithm,
+            init=start,
+            seed=options.seed,
+        )
     return palette_from(hist, X, centers, options, shape, opaque)
 
 

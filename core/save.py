@@ -91,8 +91,13 @@ def save_gif(
     for im, t in zip(images, transparency):
         if t is not None:
             im.info["transparency"] = t
-    params = dict(save_all=True, append_images=images[1:], duration=durations,
-                  optimize=False, disposal=2 if any_transparent else 1)
+    params = dict(
+        save_all=True,
+        append_images=images[1:],
+        duration=durations,
+        optimize=False,
+        disposal=2 if any_transparent else 1,
+    )
     if loop is not None:
         params["loop"] = int(loop)
     _write(images[0], destination, "GIF", params)

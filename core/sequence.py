@@ -98,8 +98,9 @@ def quantize_frames(
     results, centers = [], None
     for i, (frame, alpha) in enumerate(zip(frames, alphas)):
         if mode == "independent":
-            frame_options = QuantizeOptions(space, metric, algorithm, init, seed + i,
-                                            min_lightness, max_lightness)
+            frame_options = QuantizeOptions(
+                space, metric, algorithm, init, seed + i, min_lightness, max_lightness
+            )
             res = quantize_with(frame, k, frame_options, alpha=alpha)
         else:
             start = centers if centers is not None and len(centers) == k else None
@@ -121,12 +122,22 @@ def _global(frames, alphas, k, options: QuantizeOptions, report: Progress):
     if n_colors <= k:
         centers = np.unique(X[w > 0], axis=0)
     else:
-        centers = fit_centers(X, w, k, metric=options.metric, algorithm=options.algorithm,
-                              init=options.init, seed=options.seed)
+        centers = fit_centers(
+            X,
+            w,
+            k,
+            metric=options.metric,
+            algorithm=options.algorithm,
+            init=options.init,
+            seed=options.seed,
+        )
     results = []
     for i, (frame, alpha, hist) in enumerate(zip(frames, alphas, hists)):
         Xf = to_space(hist.colors, options.space)
-        results.append(palette_from(hist, Xf, centers, options, frame.shape[:2],
-                                    opaque_mask(alpha, frame.shape[:2])))
+        results.append(
+            palette_from(
+                hist, Xf, centers, options, frame.shape[:2], opaque_mask(alpha, frame.shape[:2])
+            )
+        )
         report(i + 1, total)
     return results
