@@ -16,10 +16,11 @@ from core.media import Media, load_media
 from core.palette import Palette, to_css, to_gpl, to_hex_list, to_json, to_swatch_png
 from core.quantize import QuantizeResult, quantize
 from core.save import save_gif, save_png, to_bytes
-from core.sequence import MODES, quantize_frames
+from core.sequence import MODE_LABELS, MODES, quantize_frames
 
 __all__ = [
     "MODES",
+    "MODE_LABELS",
     "Media",
     "MediaError",
     "Palette",

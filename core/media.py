@@ -22,6 +22,8 @@ from core.errors import MediaError
 #: Formats Pillow may open. A short list on purpose: some other Pillow
 #: plugins (EPS) call external programs.
 IMAGE_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")
+#: File name extensions the app's uploader accepts.
+ACCEPTED_EXTENSIONS = ("png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff")
 #: Default cap on the pixels of one frame (the canvas), checked before decoding.
 MAX_PIXELS = 50_000_000
 

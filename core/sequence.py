@@ -31,6 +31,12 @@ from core.quantize import (
 )
 
 MODES = ("independent", "seeded", "global")
+#: What the app calls each mode.
+MODE_LABELS = {
+    "independent": "Independent (each frame on its own)",
+    "seeded": "Seeded (from the previous frame)",
+    "global": "Global palette (one for all frames)",
+}
 
 Progress = Callable[[int, int], None]
 
