@@ -13,7 +13,7 @@ every colour of a few-colour image; see ``shared/MEASUREMENTS.md``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -39,16 +39,29 @@ class ColorHistogram:
     weights : ndarray, shape (n,), float64
         Number of opaque pixels (in the sample) of each row; 0 for rows made
         only of transparent pixels.
-    index : ndarray, shape (H*W,), int32
-        Row of every pixel of the image.
     exact : bool
         True when every row is one exact colour of the image.
     """
 
     colors: np.ndarray
     weights: np.ndarray
-    index: np.ndarray
     exact: bool
+    # Either the row of every pixel, or (for binned histograms) the bin of
+    # every pixel and the row of every bin: one lookup less per pixel.
+    _index: np.ndarray | None = field(default=None, repr=False)
+    _bins: np.ndarray | None = field(default=None, repr=False)
+    _lookup: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def index(self) -> np.ndarray:
+        """Row of every pixel, shape (H*W,), int32."""
+        return self._index if self._index is not None else np.take(self._lookup, self._bins)
+
+    def take(self, row_values: np.ndarray) -> np.ndarray:
+        """Per-pixel values from per-row values: ``row_values[index]``, shape (H*W, ...)."""
+        if self._index is not None:
+            return np.take(row_values, self._index, axis=0)
+        return np.take(np.take(row_values, self._lookup, axis=0), self._bins, axis=0)
 
 
 def _bin_of(pixels: np.ndarray) -> np.ndarray:
@@ -100,12 +113,11 @@ def _binned_histogram(pixels, bins, weight, step) -> ColorHistogram:
     rows = np.flatnonzero(cnt_all)
     lookup = np.full(_NBINS, -1, dtype=np.int32)
     lookup[rows] = np.arange(rows.size, dtype=np.int32)
-    index = np.take(lookup, bins)
-    missing = np.flatnonzero(index < 0)
-    if missing.size:
-        extra = np.unique(bins[missing])
+    if step > 1:
+        seen = np.zeros(_NBINS, dtype=bool)
+        seen[bins] = True
+        extra = np.flatnonzero(seen & (lookup < 0))
         lookup[extra] = rows.size + np.arange(extra.size, dtype=np.int32)
-        index[missing] = lookup[bins[missing]]
         rows = np.concatenate([rows, extra])
     cnt = cnt_all[rows]
     colors = np.where(
@@ -115,7 +127,7 @@ def _binned_histogram(pixels, bins, weight, step) -> ColorHistogram:
         weights = cnt
     else:
         weights = np.bincount(sb, weights=weight[::step], minlength=_NBINS)[rows]
-    return ColorHistogram(colors, weights, index, exact=False)
+    return ColorHistogram(colors, weights, exact=False, _bins=bins, _lookup=lookup)
 
 
 def _bin_centres(rows: np.ndarray) -> np.ndarray:
@@ -151,7 +163,7 @@ def _exact_histogram(pixels, bins, weight) -> ColorHistogram | None:
         [(row_codes >> 16) & 255, (row_codes >> 8) & 255, row_codes & 255]
     ).astype(np.float64)
     weights = np.bincount(index, weights=weight, minlength=colors.shape[0]).astype(np.float64)
-    return ColorHistogram(colors, weights, index, exact=True)
+    return ColorHistogram(colors, weights, exact=True, _index=index)
 
 
 def merge_histograms(histograms: list[ColorHistogram]) -> tuple[np.ndarray, np.ndarray]:

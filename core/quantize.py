@@ -167,7 +167,7 @@ def palette_from(
     QuantizeResult
     """
     row_label = assign(X, centers, options.metric).astype(np.uint8)
-    labels = np.take(row_label, hist.index).reshape(shape)
+    labels = hist.take(row_label).reshape(shape)
     colors = to_srgb8(from_space(centers, options.space))
     counted = labels if opaque is None or not opaque.any() else labels[opaque]
     counts = np.bincount(counted.reshape(-1), minlength=len(centers)).astype(np.float64)
