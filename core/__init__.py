@@ -10,13 +10,16 @@ Everything the app does is a plain call here::
     print(core.metrics.flicker(media.frames, [r.image for r in results]))
 """
 
-from core import metrics
+from core import metrics, temporal
+from core.dither import dither, dither_results
 from core.errors import MediaError
 from core.media import Media, load_media
 from core.palette import Palette, to_css, to_gpl, to_hex_list, to_json, to_swatch_png
 from core.quantize import QuantizeResult, quantize
 from core.save import save_gif, save_png, to_bytes
 from core.sequence import MODE_LABELS, MODES, quantize_frames
+from core.transfer import TransferResult, transfer_palette
+from core.video import VIDEO_EXTENSIONS, load_video, looks_like_video, save_mp4
 
 __all__ = [
     "MODES",
@@ -25,11 +28,18 @@ __all__ = [
     "MediaError",
     "Palette",
     "QuantizeResult",
+    "VIDEO_EXTENSIONS",
+    "dither",
+    "dither_results",
+    "TransferResult",
     "load_media",
+    "load_video",
+    "looks_like_video",
     "metrics",
     "quantize",
     "quantize_frames",
     "save_gif",
+    "save_mp4",
     "save_png",
     "to_bytes",
     "to_css",
@@ -37,4 +47,6 @@ __all__ = [
     "to_hex_list",
     "to_json",
     "to_swatch_png",
+    "temporal",
+    "transfer_palette",
 ]

@@ -140,7 +140,7 @@ def _lab_image(image: np.ndarray) -> np.ndarray:
     hist = color_histogram(image)
     if not hist.exact:
         return rgb2lab(image)
-    return np.take(to_space(hist.colors, "lab"), hist.index, axis=0).reshape(image.shape)
+    return hist.take(to_space(hist.colors, "lab")).reshape(image.shape)
 
 
 def flicker_series(originals: Sequence[np.ndarray], quantized: Sequence[np.ndarray]) -> np.ndarray:
@@ -232,7 +232,15 @@ def palette_fidelity(result: np.ndarray, target_colors: np.ndarray) -> float:
     uniq, counts = np.unique(codes, return_counts=True)
     lab = to_space(_rgb_of(uniq), "lab")
     tlab = to_space(np.asarray(target_colors).reshape(-1, 3), "lab")
-    de = deltaE_ciede2000(
-        np.repeat(lab[:, None, :], len(tlab), axis=1), np.repeat(tlab[None, :, :], len(lab), axis=0)
-    )
-    return float(np.sum(de.min(axis=1) * counts) / counts.sum())
+    nearest = np.empty(len(lab))
+    # Chunks bound the temporaries: a full-colour result has ~10^5 distinct
+    # colours, and ΔE2000 of all of them against 256 colours at once takes GBs.
+    step = max(1, 200_000 // len(tlab))
+    for start in range(0, len(lab), step):
+        part = lab[start : start + step]
+        de = deltaE_ciede2000(
+            np.repeat(part[:, None, :], len(tlab), axis=1),
+            np.repeat(tlab[None, :, :], len(part), axis=0),
+        )
+        nearest[start : start + step] = de.min(axis=1)
+    return float(np.sum(nearest * counts) / counts.sum())
