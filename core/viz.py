@@ -1,0 +1,428 @@
+"""Plotly figures and animated previews of quantization results, for the app to show.
+
+Each builder takes core objects (palettes, centres, flicker series) and returns
+a ``plotly.graph_objects.Figure`` or GIF bytes; nothing here imports Streamlit,
+so the figures can be tested and reused elsewhere. Colours are sent as compact
+arrays (indices into a colour scale) rather than one string per point, and
+point clouds are subsampled with an explicit seed so the same input always
+draws the same picture.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from PIL import Image
+
+from core.colorspace import to_space
+from core.palette import Palette
+from core.quantize import QuantizeResult, paint
+from core.save import save_gif, to_bytes
+
+#: Streamlit shows wider animated GIFs as a single frame.
+MAX_GIF_WIDTH = 1460
+#: Default number of pixels drawn in the 3-D colour cloud.
+CLOUD_POINTS = 4000
+#: At most this many frames are drawn along each centre's path.
+MAX_PATH_FRAMES = 60
+
+# Axis titles and the order in which a space's coordinates are drawn (x, y, z):
+# lightness goes up the vertical axis.
+_AXES = {
+    "lab": (("a* (green → red)", "b* (blue → yellow)", "L* (lightness)"), (1, 2, 0)),
+    "hsv": (("S·V·cos(hue)", "S·V·sin(hue)", "V (brightness)"), (0, 1, 2)),
+    "rgb": (("Red", "Green", "Blue"), (0, 1, 2)),
+}
+
+
+def _hex(colors: np.ndarray) -> list[str]:
+    return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in np.asarray(colors, dtype=np.uint8).tolist()]
+
+
+def sample_pixels(frames: Sequence[np.ndarray], n: int = CLOUD_POINTS, seed: int = 0) -> np.ndarray:
+    """Up to ``n`` pixels drawn evenly from all ``frames``, the same for the same seed.
+
+    Parameters
+    ----------
+    frames : sequence of ndarray, shape (H, W, 3), uint8
+    n : int
+        Number of pixels wanted (fewer if the frames hold fewer).
+    seed : int
+
+    Returns
+    -------
+    ndarray, shape (m, 3), uint8
+    """
+    rng = np.random.default_rng(seed)
+    per_frame = max(1, -(-n // len(frames)))
+    picks = []
+    for frame in frames:
+        flat = frame.reshape(-1, 3)
+        take = min(per_frame, len(flat))
+        picks.append(flat[rng.choice(len(flat), size=take, replace=False)])
+    out = np.concatenate(picks)
+    if len(out) > n:
+        out = out[rng.choice(len(out), size=n, replace=False)]
+    return out
+
+
+def preview_gif(
+    frames: Sequence[np.ndarray],
+    durations: Sequence[int],
+    loop: int | None = 0,
+    max_width: int = MAX_GIF_WIDTH,
+) -> bytes:
+    """Animated GIF bytes of *original* frames, to show them playing.
+
+    Each frame gets Pillow's own 256-colour palette (no dithering), which is
+    close to the original; shown beside k-colour results it reads as "the
+    original". Frames wider than ``max_width`` are scaled down.
+    """
+    images = [_fit(Image.fromarray(f), max_width, Image.Resampling.LANCZOS) for f in frames]
+    images = [im.quantize(256, dither=Image.Dither.NONE) for im in images]
+    buf = io.BytesIO()
+    params = {"save_all": True, "append_images": images[1:], "duration": _shown(durations)}
+    if loop is not None:
+        params["loop"] = int(loop)
+    images[0].save(buf, format="GIF", **params)
+    return buf.getvalue()
+
+
+def png_bytes(image: np.ndarray) -> bytes:
+    """PNG bytes of an (H, W, 3) uint8 image (lossless, unlike Streamlit's default JPEG)."""
+    buf = io.BytesIO()
+    Image.fromarray(np.asarray(image, dtype=np.uint8)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def result_gif(
+    results: Sequence[QuantizeResult],
+    durations: Sequence[int],
+    loop: int | None = 0,
+    alphas: Sequence[np.ndarray | None] | None = None,
+    max_width: int = MAX_GIF_WIDTH,
+) -> bytes:
+    """Animated GIF bytes of quantized frames, at most ``max_width`` wide.
+
+    The labels are resized with nearest-neighbour sampling, so every pixel
+    keeps an exact palette colour; narrow results are written as they are.
+    """
+    results = list(results)
+    h, w = results[0].labels.shape
+    if w > max_width:
+        size = (max_width, max(1, round(h * max_width / w)))
+        results = [_shrink(r, size) for r in results]
+        if alphas is not None:
+            alphas = [None if a is None else _resize(a, size) for a in alphas]
+    return to_bytes(save_gif, results, durations=_shown(durations), loop=loop, alphas=alphas)
+
+
+def _shown(durations: Sequence[int]) -> list[int]:
+    # A GIF that says nothing (0 ms) plays at 100 ms a frame in browsers; write that.
+    return [int(d) if d else 100 for d in durations]
+
+
+def _resize(array: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    return np.asarray(Image.fromarray(array).resize(size, Image.Resampling.NEAREST))
+
+
+def _shrink(result: QuantizeResult, size: tuple[int, int]) -> QuantizeResult:
+    labels = _resize(result.labels, size)
+    return QuantizeResult(
+        paint(result.palette.colors, labels), labels, result.palette, result.centers, result.space
+    )
+
+
+def _fit(im: Image.Image, max_width: int, method) -> Image.Image:
+    if im.width <= max_width:
+        return im
+    return im.resize((max_width, max(1, round(im.height * max_width / im.width))), method)
+
+
+def flicker_chart(series: Mapping[str, np.ndarray]) -> go.Figure:
+    """Line chart of the flicker of each consecutive frame pair, one line per mode.
+
+    Parameters
+    ----------
+    series : mapping of label -> ndarray, shape (n_frames - 1,)
+        ``core.metrics.flicker_series`` of each mode; NaN pairs are gaps.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    fig = go.Figure()
+    for label, values in series.items():
+        values = np.asarray(values, dtype=float)
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(2, len(values) + 2),
+                y=values,
+                mode="lines+markers",
+                name=label,
+                hovertemplate="frame %{x}: %{y:.2f} ΔE<extra>" + label + "</extra>",
+            )
+        )
+    fig.update_layout(
+        xaxis_title="frame (compared with the frame before it)",
+        yaxis_title="colour jump where the scene is still (ΔE)",
+        yaxis_rangemode="tozero",
+        legend={"orientation": "h", "y": -0.25},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=360,
+    )
+    return fig
+
+
+def palette_bar(palette: Palette) -> go.Figure:
+    """Horizontal bars of a palette's colours, largest share on top, labelled by hex code."""
+    p = palette.by_share()
+    hexes = p.hex
+    fig = go.Figure(
+        go.Bar(
+            x=100 * p.shares,
+            y=hexes,
+            orientation="h",
+            marker={"color": hexes, "line": {"color": "#888", "width": 1}},
+            text=[f"{100 * s:.1f}%" for s in p.shares],
+            textposition="outside",
+            hovertemplate="%{y}: %{x:.1f}% of the picture<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        xaxis_title="share of the picture (%)",
+        yaxis={"autorange": "reversed", "type": "category", "tickfont": {"family": "monospace"}},
+        xaxis_range=[0, 100 * float(p.shares.max()) * 1.2 if len(p) else 100],
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=80 + 24 * len(p),
+    )
+    return fig
+
+
+def palette_timeline(palettes: Sequence[Palette]) -> go.Figure:
+    """Stacked bars, one per frame, of each palette entry's colour and share.
+
+    Entry ``i`` of every frame is stacked at the same height, so in modes
+    where entry ``i`` follows one cluster from frame to frame (seeded,
+    global) a band keeps its colour, and where it does not (independent,
+    random start) the colours jump.
+    """
+    n = len(palettes)
+    k = max(len(p) for p in palettes)
+    shares = np.zeros((k, n))
+    colors = np.full((k, n, 3), 255, dtype=np.uint8)
+    for t, p in enumerate(palettes):
+        shares[: len(p), t] = 100 * p.shares
+        colors[: len(p), t] = p.colors
+    frames = np.arange(1, n + 1)
+    fig = go.Figure()
+    for i in range(k):
+        hexes = _hex(colors[i])
+        fig.add_trace(
+            go.Bar(
+                x=frames,
+                y=shares[i],
+                marker={"color": hexes, "line": {"width": 0}},
+                customdata=hexes,
+                hovertemplate="frame %{x}: %{customdata}, %{y:.1f}%<extra></extra>",
+                showlegend=False,
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        bargap=0,
+        xaxis_title="frame",
+        yaxis_title="share of the frame (%)",
+        yaxis_range=[0, 100],
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=320,
+    )
+    return fig
+
+
+def _cloud_colors(pixels: np.ndarray) -> tuple[np.ndarray, list]:
+    # Colour each point by an index into a scale of its distinct colours rounded to
+    # 16 levels a channel: a few hundred scale entries instead of a string per point.
+    rounded = (pixels.astype(np.uint16) // 16 * 17).astype(np.uint8)
+    distinct, index = np.unique(rounded, axis=0, return_inverse=True)
+    if len(distinct) == 1:
+        distinct = np.vstack([distinct, distinct])
+    stops = np.linspace(0.0, 1.0, len(distinct))
+    scale = [[float(s), h] for s, h in zip(stops, _hex(distinct))]
+    return index.reshape(-1).astype(np.uint16), scale
+
+
+def color_cloud(
+    pixels: np.ndarray,
+    space: str,
+    centers: Sequence[np.ndarray],
+    colors: Sequence[np.ndarray],
+    max_path_frames: int = MAX_PATH_FRAMES,
+) -> go.Figure:
+    """3-D scatter of pixels at their own colour, with the cluster centres drawn large.
+
+    Parameters
+    ----------
+    pixels : ndarray, shape (n, 3), uint8
+        sRGB pixels to draw (:func:`sample_pixels`).
+    space : {"rgb", "hsv", "lab"}
+        The space the centres live in; pixels are converted to it.
+    centers : sequence of ndarray, shape (k, 3)
+        Centres in ``space``, one array per frame (one for a still).
+    colors : sequence of ndarray, shape (k, 3), uint8
+        The palette colour of each centre, per frame.
+    max_path_frames : int
+        With several frames, each centre's path through them is drawn as a
+        line over at most this many evenly spaced frames.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The centres of the first frame are the large diamonds.
+    """
+    titles, order = _AXES[space]
+    order = list(order)
+    xyz = to_space(pixels, space)[:, order]
+    index, scale = _cloud_colors(pixels)
+    fig = go.Figure(
+        go.Scatter3d(
+            x=xyz[:, 0],
+            y=xyz[:, 1],
+            z=xyz[:, 2],
+            mode="markers",
+            name="pixels",
+            marker={
+                "size": 3,
+                "color": index,
+                "colorscale": scale,
+                "cmin": 0,
+                "cmax": len(scale) - 1,
+                "opacity": 0.35,
+            },
+            hoverinfo="skip",
+        )
+    )
+    if len(centers) > 1:
+        steps = np.unique(np.linspace(0, len(centers) - 1, max_path_frames).round().astype(int))
+        k = min(len(centers[t]) for t in steps)
+        path = np.stack([np.asarray(centers[t])[:k][:, order] for t in steps])  # (T, k, 3)
+        path_colors = np.stack([np.asarray(colors[t])[:k] for t in steps])
+        xs, ys, zs, cs = [], [], [], []
+        for j in range(k):
+            xs += [*path[:, j, 0], None]
+            ys += [*path[:, j, 1], None]
+            zs += [*path[:, j, 2], None]
+            cs += [*_hex(path_colors[:, j]), "#000000"]
+        fig.add_trace(
+            go.Scatter3d(
+                x=xs,
+                y=ys,
+                z=zs,
+                mode="lines+markers",
+                name="centre paths over the frames",
+                line={"color": "rgba(60, 60, 60, 0.45)", "width": 1.5},
+                marker={"size": 3, "color": cs},
+                hoverinfo="skip",
+            )
+        )
+    first = np.asarray(centers[0])[:, order]
+    hexes = _hex(colors[0])
+    fig.add_trace(
+        go.Scatter3d(
+            x=first[:, 0],
+            y=first[:, 1],
+            z=first[:, 2],
+            mode="markers",
+            name="cluster centres" + (" (frame 1)" if len(centers) > 1 else ""),
+            marker={
+                "size": 12,
+                "color": hexes,
+                "symbol": "diamond",
+                "line": {"color": "#000", "width": 2},
+            },
+            text=hexes,
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        scene={"xaxis_title": titles[0], "yaxis_title": titles[1], "zaxis_title": titles[2]},
+        legend={"orientation": "h", "y": 0},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        height=520,
+    )
+    return fig
+
+
+def transfer_mapping(
+    source: Palette, target: Palette, mapping: np.ndarray | None = None
+) -> go.Figure:
+    """Two rows of swatches, source above target, with a line from each source colour
+    to the target colour it becomes.
+
+    Parameters
+    ----------
+    source, target : Palette
+    mapping : ndarray of int, shape (len(source),), optional
+        Index into ``target`` for each entry of ``source`` (palette order);
+        ``None`` draws the swatches without lines.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    # Each row is drawn largest share first; keep track of where each entry went.
+    s_order = np.argsort(-source.shares, kind="stable")
+    t_order = np.argsort(-target.shares, kind="stable")
+    s_pos = np.empty(len(source), dtype=float)
+    s_pos[s_order] = np.arange(len(source))
+    t_pos = np.empty(len(target), dtype=float)
+    t_pos[t_order] = np.arange(len(target))
+    # Spread both rows over the same width, whatever their lengths.
+    width = max(len(source), len(target)) - 1 or 1
+    s_x = s_pos * width / max(len(source) - 1, 1)
+    t_x = t_pos * width / max(len(target) - 1, 1)
+    fig = go.Figure()
+    if mapping is not None:
+        xs, ys = [], []
+        for i, j in enumerate(np.asarray(mapping, dtype=int)):
+            xs += [s_x[i], t_x[j], None]
+            ys += [1.0, 0.0, None]
+        fig.add_trace(
+            go.Scatter(
+                x=xs, y=ys, mode="lines", line={"color": "#999", "width": 1.5}, hoverinfo="skip"
+            )
+        )
+    for x, pal, y, name in ((s_x, source, 1.0, "source"), (t_x, target, 0.0, "target")):
+        hexes = pal.hex
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=np.full(len(pal), y),
+                mode="markers",
+                marker={
+                    "symbol": "square",
+                    "size": 26,
+                    "color": hexes,
+                    "line": {"color": "#555", "width": 1},
+                },
+                customdata=np.column_stack([hexes, [f"{100 * s:.1f}%" for s in pal.shares]]),
+                hovertemplate=name + " %{customdata[0]} (%{customdata[1]})<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        showlegend=False,
+        xaxis={"visible": False, "range": [-0.7, width + 0.7]},
+        yaxis={
+            "range": [-0.4, 1.4],
+            "tickvals": [0, 1],
+            "ticktext": ["target", "source"],
+            "showgrid": False,
+            "zeroline": False,
+        },
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=220,
+    )
+    return fig

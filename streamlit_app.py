@@ -1,0 +1,55 @@
+"""Flickerless: reduce an image or animation to k colours and see what each choice does.
+
+Run with ``streamlit run streamlit_app.py``. This file only lays out the page;
+the knobs, the input and each tab live in :mod:`ui`, and every computation in
+:mod:`core`.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import core
+from ui import cloud, compare, export, palette, transfer
+from ui.compute import View, run_all
+from ui.settings import sidebar
+from ui.source import pick_source
+
+st.set_page_config(
+    page_title="Flickerless: fewer colours, no flicker",
+    page_icon="🎞️",
+    layout="wide",
+)
+
+settings = sidebar()
+st.title("Flickerless")
+st.markdown(
+    "Reduce a picture or an animated GIF to a handful of colours, and see side by side "
+    "what each choice does. The colours are chosen by **k-means**: it sorts all the "
+    "pixels into *k* groups of similar colours and paints each group in its average "
+    "colour. In an animation, doing that separately for every frame makes colours "
+    "**flicker**; this page shows how to avoid it. Set *k* and the rest in the sidebar."
+)
+
+source = pick_source()
+view = None
+if source is not None:
+    try:
+        view = View(source, settings, run_all(source, settings))
+    except ValueError as exc:  # core.MediaError too: it subclasses ValueError
+        st.error(f"These settings do not work together: {exc} Change one in the sidebar.")
+    else:
+        st.session_state["last_good"] = view
+if view is None:
+    view = st.session_state.get("last_good")
+    if view is not None:
+        st.info(f"Showing the last result that worked ({view.source.name}, k={view.settings.k}).")
+
+if view is not None:
+    tabs = st.tabs(["Compare", "Palette", "3D colours", "Transfer", "Export"])
+    for tab, part in zip(tabs, (compare, palette, cloud, transfer, export)):
+        with tab:
+            try:
+                part.show(view)
+            except (core.MediaError, ValueError) as exc:
+                st.error(f"This part could not be drawn: {exc}")

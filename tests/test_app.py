@@ -1,0 +1,217 @@
+"""The page's logic, driven headless with Streamlit's AppTest on the bundled samples."""
+
+from __future__ import annotations
+
+import io
+import struct
+import tomllib
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+import core
+from core.limits import DEFAULT_LIMITS
+from core.palette import EXPORTS
+from core.samples import SAMPLES
+
+APP = "../streamlit_app.py"
+ROOT = Path(__file__).resolve().parents[1]
+STILL = "Still: Chelsea the cat (scikit-image)"
+
+
+def widget(at: AppTest, key: str):
+    """The widget with ``key``, whatever its kind."""
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "key", None) == key and hasattr(child, "set_value"):
+                return child
+            found = walk(child)
+            if found is not None:
+                return found
+        return None
+
+    found = walk(at._tree)
+    assert found is not None, f"no widget with key {key!r}"
+    return found
+
+
+def start(**widgets) -> AppTest:
+    """The page after its first run, then with ``widgets`` (key -> value) set."""
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception
+    for key, value in widgets.items():
+        widget(at, key).set_value(value)
+    if widgets:
+        at.run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    return at.file_uploader(key="upload").set_value((name, data, "image/gif")).run()
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that declares ``width`` x ``height`` pixels and holds none (a bomb's header)."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+def gif_bytes(frames: list[np.ndarray]) -> bytes:
+    images = [Image.fromarray(f).quantize(16) for f in frames]
+    buf = io.BytesIO()
+    images[0].save(buf, format="GIF", save_all=True, append_images=images[1:], duration=40,
+                   loop=0)
+    return buf.getvalue()
+
+
+def test_first_load_compares_every_mode_of_the_sample_animation():
+    at = start()
+    assert not at.error
+    page = texts(at)
+    for label in core.MODE_LABELS.values():
+        assert label in page
+    assert "flickers" in page and "x less" in page
+    # Flicker and colour error for each mode, an animation per column, the flicker chart.
+    assert [m.label for m in at.metric].count("Flicker") == len(core.MODES)
+    assert len(at.image) >= 1 + len(core.MODES)
+    spec = at.get("plotly_chart")[0].proto.spec
+    assert all(core.MODE_LABELS[m] in spec for m in core.MODES)
+
+
+def test_independent_flickers_more_than_seeded_on_the_sample():
+    at = start()
+    values = {}
+    for i, mode in enumerate(core.MODES):
+        values[mode] = float(at.metric[2 * i].value)
+    assert values["independent"] > 3 * values["seeded"]
+
+
+def test_changing_k_changes_the_palette_length():
+    at = start(sample=STILL, k=5)
+    assert "The **5 colours** of the image" in texts(at)
+    bar = at.get("plotly_chart")[0].proto.spec
+    assert bar.count('"#') >= 5
+    at.slider(key="k").set_value(11).run()
+    assert not at.exception
+    assert "The **11 colours** of the image" in texts(at)
+
+
+def test_still_quick_compare_of_spaces_and_distances():
+    at = start(sample=STILL)
+    assert texts(at).count("Colour error: mean ΔE") == 3
+    widget(at, "still_compare").set_value("distances").run()
+    assert not at.exception and not at.error
+    assert texts(at).count("Colour error: mean ΔE") == 2
+    assert "Manhattan" in texts(at)
+
+
+def test_a_knob_recomputes_only_what_depends_on_it(monkeypatch):
+    at = start(k=3, seed=11)
+    calls = []
+    real = core.quantize_frames
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs["mode"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(core, "quantize_frames", spy)
+    widget(at, "cloud_modes").set_value(["seeded"]).run()
+    assert calls == []  # an unrelated widget recomputes nothing
+    at.radio(key="init").set_value("random").run()
+    assert not at.exception
+    # Independent always starts at random, so the initialisation knob leaves it alone.
+    assert "independent" not in calls
+    assert "seeded" in calls
+
+
+def test_a_text_file_named_gif_gives_a_friendly_error_and_keeps_the_page():
+    at = upload(start(), "notes.gif", b"this is not a picture\n" * 20)
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "notes.gif" in at.error[0].value and "not an image" in at.error[0].value
+    # The last good result (the sample animation) is still on the page.
+    assert [m.label for m in at.metric].count("Flicker") == len(core.MODES)
+
+
+def test_a_truncated_gif_gives_a_friendly_error():
+    frames = [np.full((32, 32, 3), 40 * i, dtype=np.uint8) for i in range(4)]
+    data = gif_bytes(frames)
+    at = upload(start(), "cut.gif", data[: len(data) // 2])
+    assert not at.exception
+    assert len(at.error) == 1 and "cut.gif" in at.error[0].value
+
+
+def test_an_image_over_the_pixel_limit_is_refused_with_the_limit_named():
+    side = int(np.sqrt(DEFAULT_LIMITS.max_decode_pixels)) + 100
+    at = upload(start(), "huge.png", png_header_only(side, side))
+    assert not at.exception
+    assert len(at.error) == 1
+    assert f"{DEFAULT_LIMITS.max_decode_pixels / 1e6:.0f} megapixels" in at.error[0].value
+
+
+def test_a_gif_with_too_many_frames_is_cut_with_a_notice():
+    n = DEFAULT_LIMITS.max_frames + 5
+    rng = np.random.default_rng(0)
+    base = rng.integers(0, 255, (24, 24, 3), dtype=np.uint8)
+    frames = [np.roll(base, i % 3, axis=1) for i in range(n)]
+    at = upload(start(k=2), "long.gif", gif_bytes(frames))
+    assert not at.exception and not at.error
+    notices = " ".join(i.value for i in at.info)
+    assert f"first {DEFAULT_LIMITS.max_frames} of {n} frames" in notices
+
+
+def test_settings_that_do_not_go_together_show_an_error_and_keep_the_last_result():
+    at = start(sample=STILL)
+    at.radio(key="metric").set_value("manhattan")
+    at.radio(key="algorithm").set_value("minibatch").run()
+    assert not at.exception
+    assert len(at.error) == 1 and "manhattan" in at.error[0].value.lower()
+    assert any("last result that worked" in i.value for i in at.info)
+    assert len(at.image) >= 2
+
+
+def test_export_offers_each_mode_and_every_palette_format():
+    at = start()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert len(labels) == len(core.MODES) + len(EXPORTS)
+    assert sum(label.startswith("GIF:") for label in labels) == len(core.MODES)
+    for _, extension, _ in EXPORTS.values():
+        assert f".{extension}" in labels
+
+
+def test_transfer_tab_recolours_the_sample():
+    pytest.importorskip("core.transfer")
+    at = start(sample=STILL)
+    at.toggle(key="transfer_on").set_value(True).run()
+    assert not at.exception and not at.error
+    page = texts(at)
+    assert "Shapes kept:" in page and "Colours used:" in page
+    assert any(b.proto.label == "Download the result" for b in at.get("download_button"))
+
+
+def test_limits_are_in_one_place():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == DEFAULT_LIMITS.max_upload_mb
+    at = start(sample=STILL)
+    sidebar = " ".join(m.value for m in at.sidebar.caption)
+    assert f"{DEFAULT_LIMITS.max_upload_mb} MB" in sidebar
+    assert f"{DEFAULT_LIMITS.max_frames} frames" in sidebar
+
+
+def test_every_sample_loads_without_error():
+    at = start(k=4)
+    for name in SAMPLES:
+        at.selectbox(key="sample").set_value(name).run()
+        assert not at.exception and not at.error, name

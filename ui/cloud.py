@@ -1,0 +1,48 @@
+"""The 3D tab: the pixels as a cloud of colours, with the cluster centres and their paths."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import core
+from core import viz
+from ui.compute import NAIVE_MODE, View, cloud_pixels
+from ui.settings import SPACE_LABELS
+
+
+def show(view: View) -> None:
+    """Draw the 3D tab."""
+    pixels = cloud_pixels(view.source.key, view.source.media)
+    runs = view.runs
+    space = SPACE_LABELS[view.settings.space]
+    st.markdown(
+        f"Every dot is a pixel of the picture ({len(pixels):,} of them, picked at random), "
+        f"placed by its colour in **{space}** space and drawn in its own colour. "
+        "k-means splits this cloud into k groups; each big diamond is a group's centre, "
+        "which becomes one colour of the palette. Drag to turn the cloud."
+    )
+    if "still" in runs:
+        run = runs["still"]
+        st.plotly_chart(
+            viz.color_cloud(pixels, run.space, run.centers, [p.colors for p in run.palettes]),
+            key="cloud_still",
+        )
+        return
+    st.caption(
+        "The thin lines follow each centre from frame to frame. Where the centres drift "
+        "smoothly the colours stay steady; where they jump around, the animation flickers."
+    )
+    default = [m for m in (NAIVE_MODE, "seeded") if m in runs] or list(runs)[:2]
+    chosen = st.multiselect(
+        "Show", list(runs), default=default, key="cloud_modes",
+        format_func=lambda m: core.MODE_LABELS.get(m, m),
+    )
+    columns = st.columns(2)
+    for i, mode in enumerate(chosen):
+        run = runs[mode]
+        with columns[i % 2]:
+            st.markdown(f"**{core.MODE_LABELS.get(mode, mode)}**")
+            figure = viz.color_cloud(
+                pixels, run.space, run.centers, [p.colors for p in run.palettes]
+            )
+            st.plotly_chart(figure, key=f"cloud_{mode}")

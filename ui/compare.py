@@ -1,0 +1,130 @@
+"""The Compare tab: the original beside each way of reducing its colours, with numbers in words."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import streamlit as st
+
+import core
+from core import viz
+from core.cluster import METRICS
+from core.colorspace import SPACES
+from ui.compute import NAIVE_MODE, Run, View, original_gif, run_still
+from ui.settings import METRIC_LABELS, SPACE_LABELS
+
+DELTA_E_HELP = (
+    "ΔE measures how different two colours look: about 1 is just visible, 2-3 is "
+    "noticeable side by side, above 5 the colours are clearly different."
+)
+FLICKER_HELP = (
+    "How much colour jumps from one frame to the next in the parts of the scene that "
+    "did not change, in ΔE. 0 means still things keep their colour exactly."
+)
+
+
+def short_label(mode: str) -> str:
+    """A mode's name for sentences: its label without the explanation in brackets."""
+    return core.MODE_LABELS.get(mode, mode).split(" (")[0]
+
+
+def flicker_sentence(mode: str, run: Run, base: Run) -> str:
+    """One sentence comparing ``run``'s flicker with the naive mode's, e.g. "4.7x less"."""
+    name, naive = short_label(mode), short_label(NAIVE_MODE).lower()
+    if math.isnan(run.flicker) or math.isnan(base.flicker):
+        return f"**{name}**: no part of the scene stays still long enough to measure flicker."
+    if run.flicker < 0.005:
+        how = "does **not flicker at all**"
+    elif base.flicker / run.flicker >= 1.05:
+        how = f"flickers **{base.flicker / run.flicker:.1f}x less** than {naive}"
+    elif run.flicker / base.flicker >= 1.05:
+        how = f"flickers **{run.flicker / base.flicker:.1f}x more** than {naive}"
+    else:
+        how = f"flickers about as much as {naive}"
+    return (
+        f"**{name}** {how} (flicker {run.flicker:.2f} vs {base.flicker:.2f}), with a colour "
+        f"error of ΔE {run.mean_delta_e:.1f} (vs {base.mean_delta_e:.1f})."
+    )
+
+
+def show(view: View) -> None:
+    """Draw the Compare tab for an animation or a still."""
+    if view.source.media.is_animated:
+        _animation(view)
+    else:
+        _still(view)
+
+
+def _animation(view: View) -> None:
+    media, runs = view.source.media, view.runs
+    st.markdown(
+        f"Each column reduces the same animation to **{view.settings.k} colours** in a "
+        f"different way. **{short_label(NAIVE_MODE)}** chooses colours for every frame on its "
+        "own, each time starting from random pixels: that is the usual quick way, and it "
+        "makes the colours of things that do not move jump from frame to frame (flicker). "
+        "The other columns carry colours over between frames. "
+        f"*(The sidebar's initialisation applies to the other columns; "
+        f"{short_label(NAIVE_MODE).lower()} always starts at random, to show that flicker.)*"
+    )
+    base = runs.get(NAIVE_MODE)
+    if base is not None:
+        for mode, run in runs.items():
+            if mode != NAIVE_MODE:
+                st.markdown("- " + flicker_sentence(mode, run, base))
+    columns = st.columns(1 + len(runs))
+    with columns[0]:
+        st.markdown("**Original**")
+        st.image(original_gif(view.source.key, media), width="stretch")
+        st.caption(f"{len(media.frames)} frames, {media.size[0]}x{media.size[1]} pixels")
+    for column, (mode, run) in zip(columns[1:], runs.items()):
+        with column:
+            st.markdown(f"**{core.MODE_LABELS.get(mode, mode)}**")
+            st.image(run.preview, width="stretch")
+            left, right = st.columns(2)
+            left.metric("Flicker", f"{run.flicker:.2f}", help=FLICKER_HELP)
+            right.metric("Error", f"{run.mean_delta_e:.2f}", help="Colour error against the "
+                         "original, mean ΔE. " + DELTA_E_HELP)
+    st.markdown("##### Flicker frame by frame")
+    st.caption("Lower is steadier. " + FLICKER_HELP)
+    series = {core.MODE_LABELS.get(m, m): r.flicker_series for m, r in runs.items()}
+    st.plotly_chart(viz.flicker_chart(series), key="flicker_chart")
+
+
+def _still(view: View) -> None:
+    source, settings, run = view.source, view.settings, view.runs["still"]
+    left, right = st.columns(2)
+    left.markdown("**Original**")
+    left.image(source.media.frames[0], output_format="PNG", width="stretch")
+    right.markdown(f"**{settings.k} colours**")
+    right.image(run.preview, width="stretch")
+    right.metric("Colour error (mean ΔE)", f"{run.mean_delta_e:.2f}", help=DELTA_E_HELP)
+    st.markdown("##### Quick compare")
+    what = st.segmented_control(
+        "Compare, with the same k",
+        ["spaces", "distances"],
+        default="spaces",
+        key="still_compare",
+        format_func={"spaces": "Colour spaces", "distances": "Distances"}.get,
+        required=True,
+    )
+    if what == "spaces":
+        variants = {SPACE_LABELS[s]: replace(settings, space=s) for s in SPACES}
+        note = None
+    else:
+        # Manhattan distance is k-medians, which only the KMeans algorithm runs.
+        variants = {
+            METRIC_LABELS[m]: replace(settings, metric=m, algorithm="kmeans") for m in METRICS
+        }
+        note = "Both use the KMeans algorithm here: Manhattan distance needs it."
+    columns = st.columns(len(variants))
+    for column, (label, variant) in zip(columns, variants.items()):
+        with column:
+            result = run_still(source.key, variant, source.media)
+            current = " (your setting)" if variant == settings else ""
+            st.markdown(f"**{label}**{current}")
+            st.image(result.preview, width="stretch")
+            st.caption(f"Colour error: mean ΔE {result.mean_delta_e:.2f}")
+    if note:
+        st.caption(note)
+    st.caption("Lower ΔE means closer to the original. " + DELTA_E_HELP)

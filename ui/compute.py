@@ -1,0 +1,203 @@
+"""Cached calls into core: loading, quantizing each mode, measuring, encoding.
+
+Every cached function is keyed on a *source key* (a digest of the uploaded
+bytes, or the sample's name) plus the settings it depends on, never on pixel
+arrays, which Streamlit hashes from a sample only (arrays are passed as
+``_media``). Each mode is its own cache entry, so a knob that only one mode
+uses recomputes only that mode, and an unrelated widget recomputes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+import core
+from core import viz
+from core.limits import DEFAULT_LIMITS, fit_to_limits, load_within_limits
+from core.samples import load_sample
+from ui.settings import Settings
+
+#: The mode that shows the naive flicker: every frame from its own random start.
+NAIVE_MODE = "independent"
+
+
+@dataclass(frozen=True)
+class Source:
+    """The media the page works on, already fitted to the app's limits."""
+
+    key: str
+    name: str
+    media: core.Media
+    notices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Run:
+    """What the page shows of one quantization (one mode of an animation, or a still).
+
+    Attributes
+    ----------
+    palettes, centers : list
+        Per frame: the ``Palette`` and the cluster centres (in ``space``).
+    space : str
+    flicker_series : ndarray
+        ``core.metrics.flicker_series`` (empty for a still).
+    flicker : float
+        Mean flicker (NaN for a still).
+    mean_delta_e : float
+        Mean CIEDE2000 colour error against the original.
+    file : bytes
+        The download: a GIF (animation) or an indexed PNG (still).
+    preview : bytes
+        What the page shows: the GIF at most 1460 px wide, or the PNG.
+    """
+
+    palettes: list
+    centers: list
+    space: str
+    flicker_series: np.ndarray
+    flicker: float
+    mean_delta_e: float
+    file: bytes
+    preview: bytes
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything the tabs show: the source, the settings used and the runs they gave.
+
+    ``runs`` maps each mode of ``core.MODES`` to its :class:`Run` for an
+    animation, or ``"still"`` to the one run of a still image.
+    """
+
+    source: Source
+    settings: Settings
+    runs: dict
+
+
+def mode_settings(settings: Settings, mode: str) -> Settings:
+    """The settings a mode runs with: the naive mode always starts from random pixels."""
+    return replace(settings, init="random") if mode == NAIVE_MODE else settings
+
+
+def digest(data: bytes) -> str:
+    """A short key for uploaded bytes."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+@st.cache_data(max_entries=4, show_spinner="Reading the file…")
+def _load_upload(data: bytes) -> tuple[core.Media, tuple[str, ...]]:
+    media, notices = load_within_limits(data, DEFAULT_LIMITS)
+    return media, tuple(notices)
+
+
+@st.cache_data(max_entries=4, show_spinner="Building the sample…")
+def _load_sample(name: str) -> tuple[core.Media, tuple[str, ...]]:
+    media, notices = fit_to_limits(load_sample(name), DEFAULT_LIMITS)
+    return media, tuple(notices)
+
+
+def upload_source(name: str, data: bytes) -> Source:
+    """Load uploaded bytes (raises ``core.MediaError`` with a readable message)."""
+    media, notices = _load_upload(data)
+    return Source(digest(data), name, media, notices)
+
+
+def sample_source(name: str) -> Source:
+    """Build a bundled sample."""
+    media, notices = _load_sample(name)
+    return Source("sample:" + name, name, media, notices)
+
+
+@st.cache_data(max_entries=4, show_spinner="Preparing the original for playback…")
+def original_gif(key: str, _media: core.Media) -> bytes:
+    """The original animation as GIF bytes that play in the page."""
+    return viz.preview_gif(_media.frames, _media.durations, _media.loop)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def cloud_pixels(key: str, _media: core.Media) -> np.ndarray:
+    """A fixed sample of the source's pixels for the 3-D colour cloud."""
+    return viz.sample_pixels(_media.frames, viz.CLOUD_POINTS, seed=0)
+
+
+def _bar(label: str, total: int) -> tuple[DeltaGenerator, Callable[[int, int], None]]:
+    bar = st.progress(0.0, text=f"{label}: frame 0 of {total}")
+
+    def report(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"{label}: frame {done} of {total}")
+
+    return bar, report
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def run_mode(key: str, settings: Settings, mode: str, _media: core.Media) -> Run:
+    """Quantize every frame in ``mode``, measure it and encode the GIF.
+
+    Draws a progress bar (frames done of total) while it works; a cached
+    result comes back at once and its bar is already gone.
+    """
+    label = core.MODE_LABELS.get(mode, mode)
+    frames, alphas = _media.frames, _media.alphas
+    bar, report = _bar(label, len(frames))
+    results = core.quantize_frames(
+        frames, settings.k, mode=mode, alphas=alphas, progress=report, **settings.kwargs()
+    )
+    bar.progress(1.0, text=f"{label}: measuring flicker and colour error…")
+    quantized = [r.image for r in results]
+    series = core.metrics.flicker_series(frames, quantized)
+    valid = series[~np.isnan(series)]
+    gif = core.to_bytes(
+        core.save_gif, results, durations=_media.durations, loop=_media.loop, alphas=alphas
+    )
+    w = results[0].labels.shape[1]
+    preview = gif if w <= viz.MAX_GIF_WIDTH else viz.result_gif(
+        results, _media.durations, _media.loop, alphas
+    )
+    bar.empty()  # also when the cache replays this function's elements
+    return Run(
+        palettes=[r.palette for r in results],
+        centers=[r.centers for r in results],
+        space=results[0].space,
+        flicker_series=series,
+        flicker=float(valid.mean()) if valid.size else float("nan"),
+        mean_delta_e=core.metrics.mean_delta_e(frames, quantized, alphas),
+        file=gif,
+        preview=preview,
+    )
+
+
+@st.cache_data(max_entries=24, show_spinner="Reducing the colours…")
+def run_still(key: str, settings: Settings, _media: core.Media) -> Run:
+    """Quantize a still image, measure it and encode the PNG."""
+    image = _media.frames[0]
+    alpha = None if _media.alphas is None else _media.alphas[0]
+    result = core.quantize(image, settings.k, alpha=alpha, **settings.kwargs())
+    png = core.to_bytes(core.save_png, result, alpha=alpha)
+    quality = core.metrics.quality(image, result.image, alpha)
+    return Run(
+        palettes=[result.palette],
+        centers=[result.centers],
+        space=result.space,
+        flicker_series=np.array([]),
+        flicker=float("nan"),
+        mean_delta_e=quality.mean_delta_e,
+        file=png,
+        preview=png,
+    )
+
+
+def run_all(source: Source, settings: Settings) -> dict[str, Run]:
+    """Every mode of an animation (``core.MODES``), or ``{"still": run}`` for a still."""
+    if not source.media.is_animated:
+        return {"still": run_still(source.key, settings, source.media)}
+    return {
+        mode: run_mode(source.key, mode_settings(settings, mode), mode, source.media)
+        for mode in core.MODES
+    }

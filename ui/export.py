@@ -1,0 +1,61 @@
+"""The Export tab: the reduced GIF or PNG, and the palette in every format core writes."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+import streamlit as st
+
+import core
+from core.palette import EXPORTS
+from ui import palette as palette_tab
+from ui.compare import short_label
+from ui.compute import View
+
+#: What each palette format is for, in a few words.
+FORMAT_NOTES = {
+    "hex": "hex codes, one a line",
+    "json": "JSON with shares",
+    "css": "CSS custom properties",
+    "gpl": "GIMP / Inkscape / Krita palette",
+    "png": "swatch strip image",
+}
+
+
+def stem(view: View) -> str:
+    """A file-name stem from the source's name and k."""
+    sample = view.source.key.startswith("sample:")
+    name = "sample" if sample else PurePath(view.source.name).stem
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)[:40] or "image"
+    return f"{safe}_k{view.settings.k}"
+
+
+def show(view: View) -> None:
+    """Draw the Export tab."""
+    base = stem(view)
+    st.markdown("##### The result")
+    if "still" in view.runs:
+        st.download_button(
+            "Download the PNG", view.runs["still"].file, f"{base}.png", "image/png",
+            key="download_png", icon=":material/download:",
+        )
+    else:
+        columns = st.columns(len(view.runs))
+        for column, (mode, run) in zip(columns, view.runs.items()):
+            column.download_button(
+                f"GIF: {short_label(mode)}", run.file, f"{base}_{mode}.gif", "image/gif",
+                key=f"download_gif_{mode}", icon=":material/download:",
+                help=core.MODE_LABELS.get(mode, mode),
+            )
+            column.caption(f"{len(run.file) / 1e6:.1f} MB")
+    what, palette = palette_tab.selected(view)
+    st.markdown("##### The palette")
+    st.caption(f"The palette of {what} (pick another in the Palette tab), largest share first.")
+    columns = st.columns(len(EXPORTS))
+    for column, (name, (write, extension, mime)) in zip(columns, EXPORTS.items()):
+        column.download_button(
+            f".{extension}", write(palette), f"{base}_palette.{extension}", mime,
+            key=f"download_palette_{name}", icon=":material/palette:",
+            help=FORMAT_NOTES.get(name, name),
+        )
+        column.caption(FORMAT_NOTES.get(name, name))

@@ -1,0 +1,64 @@
+"""The Palette tab: the chosen colours as swatches with their shares, and how they move."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import core
+from core import viz
+from core.palette import Palette, to_swatch_png
+from ui.compute import View
+
+
+def frame_key(view: View) -> str:
+    """The frame slider's key: one per source, so a shorter animation never holds a stale value."""
+    return f"palette_frame:{view.source.key}"
+
+
+def selected(view: View) -> tuple[str, Palette]:
+    """The palette picked in this tab: a description and the palette itself.
+
+    The Export tab exports the same one, so it reads the widgets' state too.
+    """
+    runs = view.runs
+    if "still" in runs:
+        return "the image", runs["still"].palettes[0]
+    mode = st.session_state.get("palette_mode", next(iter(runs)))
+    mode = mode if mode in runs else next(iter(runs))
+    frames = len(runs[mode].palettes)
+    frame = min(int(st.session_state.get(frame_key(view), 1)), frames)
+    return f"{core.MODE_LABELS.get(mode, mode)}, frame {frame}", runs[mode].palettes[frame - 1]
+
+
+def show(view: View) -> None:
+    """Draw the Palette tab."""
+    runs = view.runs
+    if "still" not in runs:
+        st.segmented_control(
+            "Which result",
+            list(runs),
+            default="seeded" if "seeded" in runs else next(iter(runs)),
+            key="palette_mode",
+            format_func=lambda m: core.MODE_LABELS.get(m, m),
+            required=True,
+        )
+        st.slider(
+            "Frame", 1, len(view.source.media.frames), 1, key=frame_key(view),
+            help="Whose palette is shown above the timeline (and exported).",
+        )
+    what, palette = selected(view)
+    st.markdown(
+        f"The **{len(palette)} colours** of {what}, largest share first. Each bar is as long "
+        "as the part of the picture painted in that colour."
+    )
+    st.image(to_swatch_png(palette, width=900, height=48), width="stretch")
+    st.plotly_chart(viz.palette_bar(palette), key="palette_bar")
+    if "still" not in runs:
+        mode = st.session_state["palette_mode"]
+        st.markdown("##### Palette timeline")
+        st.caption(
+            "One column per frame: the colours of that frame's palette, stacked by share. "
+            "Steady bands mean steady colours; a band that changes colour from one column "
+            "to the next is flicker."
+        )
+        st.plotly_chart(viz.palette_timeline(runs[mode].palettes), key="palette_timeline")

@@ -1,0 +1,107 @@
+"""The sidebar knobs and the frozen settings they produce.
+
+Every knob has a key (tests drive them by key) and a one-line help text written
+for someone who has never heard of k-means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import streamlit as st
+
+from core.limits import DEFAULT_LIMITS
+
+#: Pixels darker / lighter than these CIELAB L* values are "near black / white".
+NEAR_BLACK_L = 8.0
+NEAR_WHITE_L = 95.0
+
+SPACE_LABELS = {"rgb": "RGB", "hsv": "HSV", "lab": "Lab (matches human vision)"}
+METRIC_LABELS = {"euclidean": "Euclidean", "manhattan": "Manhattan"}
+ALGORITHM_LABELS = {
+    "kmeans": "KMeans",
+    "minibatch": "MiniBatchKMeans",
+    "agglomerative": "Agglomerative",
+}
+INIT_LABELS = {"k-means++": "k-means++ (spread out)", "random": "random pixels"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The clustering choices made in the sidebar (keyword arguments of ``core.quantize``)."""
+
+    k: int = 8
+    space: str = "lab"
+    metric: str = "euclidean"
+    algorithm: str = "kmeans"
+    init: str = "k-means++"
+    seed: int = 0
+    min_lightness: float | None = None
+    max_lightness: float | None = None
+
+    def kwargs(self) -> dict:
+        """Everything but ``k``: keyword arguments for ``core.quantize`` / ``quantize_frames``."""
+        options = asdict(self)
+        del options["k"]
+        return options
+
+
+def sidebar() -> Settings:
+    """Draw the knobs in the sidebar and return what they are set to."""
+    sb = st.sidebar
+    sb.header("Settings")
+    k = sb.slider(
+        "Number of colours (k)", 2, 64, 8, key="k",
+        help="How many colours the result may use: fewer colours, stronger effect.",
+    )
+    space = sb.radio(
+        "Colour space", list(SPACE_LABELS), index=2, key="space", format_func=SPACE_LABELS.get,
+        help="Where 'how different are two colours' is measured: Lab follows the eye, "
+        "RGB the screen's numbers, HSV the hue wheel.",
+    )
+    metric = sb.radio(
+        "Distance", list(METRIC_LABELS), key="metric", format_func=METRIC_LABELS.get,
+        help="How colour differences add up: Euclidean is the straight line (k-means), "
+        "Manhattan the sum of the steps (k-medians; KMeans only).",
+    )
+    algorithm = sb.radio(
+        "Algorithm", list(ALGORITHM_LABELS), key="algorithm", format_func=ALGORITHM_LABELS.get,
+        help="KMeans is the classic; MiniBatchKMeans is a faster approximation; "
+        "Agglomerative merges the most similar colours step by step.",
+    )
+    init = sb.radio(
+        "Initialisation", list(INIT_LABELS), key="init", format_func=INIT_LABELS.get,
+        help="Where the colour groups start before being refined: k-means++ spreads them "
+        "out, random picks pixels at random.",
+    )
+    no_black = sb.checkbox(
+        "Ignore near-black pixels", key="no_black",
+        help=f"Pixels darker than L* {NEAR_BLACK_L:g} (e.g. black bars) do not choose colours; "
+        "they still get the nearest one.",
+    )
+    no_white = sb.checkbox(
+        "Ignore near-white pixels", key="no_white",
+        help=f"Pixels lighter than L* {NEAR_WHITE_L:g} (e.g. a white background) do not choose "
+        "colours; they still get the nearest one.",
+    )
+    seed = sb.number_input(
+        "Seed", 0, 2**31 - 1, 0, step=1, key="seed",
+        help="Fixes every random choice: the same seed and settings give the same result.",
+    )
+    limits = DEFAULT_LIMITS
+    sb.caption(
+        f"**Limits:** files up to {limits.max_upload_mb} MB, images up to "
+        f"{limits.max_decode_pixels / 1e6:.0f} megapixels, animations up to {limits.max_frames} "
+        f"frames. Bigger frames are scaled down to {limits.max_frame_pixels / 1e6:.1f} megapixels "
+        f"({limits.max_total_pixels / 1e6:.0f} megapixels over all frames), with a notice."
+    )
+    return Settings(
+        k=int(k),
+        space=space,
+        metric=metric,
+        algorithm=algorithm,
+        init=init,
+        seed=int(seed),
+        min_lightness=NEAR_BLACK_L if no_black else None,
+        max_lightness=NEAR_WHITE_L if no_white else None,
+    )

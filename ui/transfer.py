@@ -1,0 +1,120 @@
+"""The Transfer tab: repaint the current picture with the colours of another one.
+
+``core.transfer`` is imported inside :func:`show`, so the rest of the page
+works on a checkout that does not have it yet.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import core
+from core import viz
+from core.limits import DEFAULT_LIMITS
+from core.media import ACCEPTED_EXTENSIONS
+from core.samples import SAMPLES
+from ui.compute import Source, View, original_gif, sample_source, upload_source
+
+METHOD_NOTES = {
+    "frequency": "most common colour goes to most common colour",
+    "lightness": "dark goes to dark, light to light",
+    "matching": "each colour goes to the closest one, as evenly as possible",
+    "matching-shift": "like matching, but keeps the shading inside each colour",
+    "reinhard": "shifts the overall colour mood (no palette mapping)",
+}
+
+
+@st.cache_data(max_entries=8, show_spinner="Transferring the colours…")
+def _transfer(source_key: str, target_key: str, k: int, method: str, seed: int,
+              _source: core.Media, _target: core.Media):
+    from core import transfer
+
+    frames = _source.frames if _source.is_animated else _source.frames[0]
+    result = transfer.transfer_palette(frames, _target.frames[0], k, method=method, seed=seed)
+    if len(result.frames) > 1:
+        return result, viz.preview_gif(result.frames, _source.durations, _source.loop)
+    return result, viz.png_bytes(result.frames[0])
+
+
+def _target() -> Source | None:
+    stills = [name for name in SAMPLES if name.startswith("Still")]
+    left, right = st.columns(2)
+    sample = left.selectbox("Take the colours of…", stills, index=min(1, len(stills) - 1),
+                            key="transfer_sample")
+    upload = right.file_uploader(
+        "…or of your own image", type=list(ACCEPTED_EXTENSIONS), key="transfer_upload",
+        max_upload_size=DEFAULT_LIMITS.max_upload_mb,
+    )
+    if upload is None:
+        return sample_source(sample)
+    try:
+        return upload_source(upload.name, upload.getvalue())
+    except core.MediaError as exc:
+        st.error(f"**{upload.name}** could not be used as the target. {exc}")
+        return None
+
+
+def show(view: View) -> None:
+    """Draw the Transfer tab."""
+    try:
+        from core import transfer
+    except ImportError:
+        st.info("Palette transfer is not available in this version yet.")
+        return
+    st.markdown(
+        "Repaint the current picture with the colours of another one: both are reduced to "
+        "k colours, then each colour of the current picture is replaced by one of the other's."
+    )
+    target = _target()
+    left, right = st.columns(2)
+    k = left.slider("Colours (k)", 2, 32, min(view.settings.k, 32), key="transfer_k",
+                    help="How many colours are taken from each picture.")
+    method = right.selectbox(
+        "Method", list(transfer.METHODS), key="transfer_method",
+        index=list(transfer.METHODS).index("matching") if "matching" in transfer.METHODS else 0,
+        format_func=lambda m: f"{m}: {METHOD_NOTES[m]}" if m in METHOD_NOTES else m,
+        help="How source colours are paired with target colours.",
+    )
+    if target is None:
+        return
+    if not st.toggle("Transfer", key="transfer_on",
+                     help="Runs the transfer, and again whenever a setting here changes."):
+        return
+    try:
+        result, data = _transfer(view.source.key, target.key, k, method, view.settings.seed,
+                           view.source.media, target.media)
+    except ValueError as exc:
+        st.error(f"The transfer did not work: {exc}")
+        return
+    _result(view, target, result, data)
+
+
+def _result(view: View, target: Source, result, data: bytes) -> None:
+    media = view.source.media
+    columns = st.columns(3)
+    columns[0].markdown("**Current picture**")
+    if media.is_animated:
+        columns[0].image(original_gif(view.source.key, media), width="stretch")
+    else:
+        columns[0].image(media.frames[0], output_format="PNG", width="stretch")
+    columns[1].markdown("**Colours from**")
+    columns[1].image(target.media.frames[0], output_format="PNG", width="stretch")
+    columns[2].markdown("**Result**")
+    columns[2].image(data, width="stretch")
+    animated = len(result.frames) > 1
+    name, mime = ("transfer.gif", "image/gif") if animated else ("transfer.png", "image/png")
+    st.markdown(
+        f"**Shapes kept:** {100 * result.structure:.0f}% (how much the light and dark "
+        "pattern of the result matches the current picture; 100% is identical).  \n"
+        f"**Colours used:** on average ΔE {result.fidelity:.1f} from the nearest colour of the "
+        "other picture (0 means it uses only those colours)."
+    )
+    st.markdown("##### Which colour went where")
+    st.plotly_chart(
+        viz.transfer_mapping(result.source_palette, result.target_palette, result.mapping),
+        key="transfer_mapping",
+    )
+    if result.mapping is None:
+        st.caption("This method shifts colours as a whole, so there is no one-to-one mapping.")
+    st.download_button("Download the result", data, name, mime, key="download_transfer",
+                       icon=":material/download:")
