@@ -12,6 +12,7 @@ import streamlit as st
 import core
 from ui import cloud, compare, export, palette, transfer
 from ui.compute import View, run_all
+from ui.markup import plain
 from ui.settings import sidebar
 from ui.source import pick_source
 
@@ -43,7 +44,10 @@ if source is not None:
 if view is None:
     view = st.session_state.get("last_good")
     if view is not None:
-        st.info(f"Showing the last result that worked ({view.source.name}, k={view.settings.k}).")
+        st.info(
+            f"Showing the last result that worked ({plain(view.source.name)}, "
+            f"k={view.settings.k})."
+        )
 
 if view is not None:
     tabs = st.tabs(["Compare", "Palette", "3D colours", "Transfer", "Export"])

@@ -23,6 +23,8 @@ SAMPLE_PIXELS = 1 << 19
 #: A frame gets exact colours when the pixels in bins holding more than one
 #: colour are at most this many (the exact split sorts only those pixels).
 EXACT_SPLIT_PIXELS = 1 << 17
+#: :func:`merge_histograms` pools rows into bins above this many rows in all.
+MERGE_ROWS = 1 << 19
 
 _BITS = 5
 _NBINS = 1 << (3 * _BITS)
@@ -167,17 +169,42 @@ def _exact_histogram(pixels, bins, weight) -> ColorHistogram | None:
 
 
 def merge_histograms(histograms: list[ColorHistogram]) -> tuple[np.ndarray, np.ndarray]:
-    """Stack the rows of several histograms into one weighted sample.
+    """Pool the rows of several histograms into one weighted sample.
 
-    Used to fit one palette to a whole animation. Rows of equal colour are not
+    Used to fit one palette to a whole animation. Up to ``MERGE_ROWS`` rows
+    in all, rows are stacked as they are (rows of equal colour are not
     merged: k-means gives the same result for two rows as for one row of the
-    summed weight.
+    summed weight). Above it, rows are pooled into 5-bit bins holding their
+    weighted mean colour, as one large image is: 300 downscaled photo frames
+    hold millions of distinct colours, and stacking them took over 700 MB.
 
     Returns
     -------
     colors : ndarray, shape (m, 3)
     weights : ndarray, shape (m,)
     """
-    colors = np.vstack([h.colors for h in histograms])
-    weights = np.concatenate([h.weights for h in histograms])
-    return colors, weights
+    if sum(len(h.colors) for h in histograms) <= MERGE_ROWS:
+        colors = np.vstack([h.colors for h in histograms])
+        weights = np.concatenate([h.weights for h in histograms])
+        return colors, weights
+    # Weighted sums give the bin colour; plain sums stand in for bins whose
+    # rows all have weight 0 (transparent), which still need a colour.
+    wsum = np.zeros((_NBINS, 3))
+    usum = np.zeros((_NBINS, 3))
+    weight = np.zeros(_NBINS)
+    count = np.zeros(_NBINS)
+    for h in histograms:
+        bins = _bin_of(h.colors.astype(np.uint8))
+        weight += np.bincount(bins, weights=h.weights, minlength=_NBINS)
+        count += np.bincount(bins, minlength=_NBINS)
+        for c in range(3):
+            wsum[:, c] += np.bincount(bins, weights=h.weights * h.colors[:, c], minlength=_NBINS)
+            usum[:, c] += np.bincount(bins, weights=h.colors[:, c], minlength=_NBINS)
+    rows = np.flatnonzero(count)
+    w = weight[rows]
+    colors = np.where(
+        w[:, None] > 0,
+        wsum[rows] / np.maximum(w, 1e-300)[:, None],
+        usum[rows] / count[rows][:, None],
+    )
+    return colors, w

@@ -1,9 +1,16 @@
 """The app's size limits in one place, and fitting media inside them.
 
 The numbers keep one session of the app within about 1 GB of memory (Streamlit
-Community Cloud stops apps over their limit): the original frames plus one
-result per comparison mode, each frame 4 bytes a pixel, plus float
-temporaries for one frame at a time. ``bench/bench_memory.py`` measures it.
+Community Cloud stops apps over their limit). Per pixel of every frame kept,
+a session holds the original (3 bytes, 1 more for alpha) and, for each of the
+four comparison modes, the quantized image (4 bytes: a view into a 32-bit
+buffer) and its labels (1 byte): about 24 bytes, and ``bench/bench_memory.py``
+measures about 37 with temporaries and allocator slack. With the imports
+(about 230 MB), the Streamlit server and one earlier result kept on the page
+while a new upload is processed, ``max_total_pixels`` of 8 million keeps the
+worst case near 900 MB. Decoding holds one full-size canvas
+(``max_decode_pixels``) at a time, and the metrics convert one frame at a
+time to floats, so ``max_frame_pixels`` (a 1080p frame) bounds those.
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PIL import Image
 
-from core.media import Media
+from core.errors import MediaError
+from core.media import Media, load_media, read_source
 
 
 @dataclass(frozen=True)
@@ -24,25 +32,72 @@ class Limits:
     ----------
     max_upload_mb : int
         Largest upload, in MB (also ``server.maxUploadSize`` in
-        ``.streamlit/config.toml``).
+        ``.streamlit/config.toml``); larger files are refused.
     max_decode_pixels : int
-        A canvas larger than this is refused before decoding (bombs).
+        A canvas (width x height) larger than this is refused before
+        decoding: decompression bombs.
+    max_decode_work : int
+        Canvas pixels decoded over all frames (decoding time): a huge canvas
+        with many frames is cut to fewer frames.
     max_frame_pixels : int
         Frames with more pixels are downscaled to fit (aspect kept).
     max_frames : int
         Later frames are cut.
     max_total_pixels : int
-        Pixels over all frames; above it frames are downscaled further.
+        Pixels over all frames kept (the memory the session holds); above it
+        frames are downscaled further.
     """
 
     max_upload_mb: int = 50
     max_decode_pixels: int = 50_000_000
+    max_decode_work: int = 600_000_000
     max_frame_pixels: int = 2_100_000
     max_frames: int = 300
-    max_total_pixels: int = 12_000_000
+    max_total_pixels: int = 8_000_000
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def load_within_limits(source, limits: Limits = DEFAULT_LIMITS) -> tuple[Media, list[str]]:
+    """Read an upload and fit it inside ``limits``: the app's one way in.
+
+    Frames are cut and downscaled *while* decoding, so memory never holds
+    more than one full-size frame; :func:`fit_to_limits` then makes sure of
+    the result and says what changed.
+
+    Parameters
+    ----------
+    source : str, os.PathLike, bytes or binary file object
+        As for :func:`core.load_media` (a Streamlit ``UploadedFile`` works).
+    limits : Limits
+
+    Returns
+    -------
+    media : Media
+    notices : list of str
+        One plain sentence per change made, naming the limit, for the page.
+
+    Raises
+    ------
+    MediaError
+        If the file is over ``max_upload_mb`` or ``max_decode_pixels``, or
+        cannot be read; the message names the limit or the problem.
+    """
+    data = read_source(source)
+    if len(data) > limits.max_upload_mb * 1_000_000:
+        raise MediaError(
+            f"The file is {len(data) / 1e6:.1f} MB; the limit is {limits.max_upload_mb} MB."
+        )
+    media = load_media(
+        data,
+        max_pixels=limits.max_decode_pixels,
+        max_frames=limits.max_frames,
+        max_frame_pixels=limits.max_frame_pixels,
+        max_total_pixels=limits.max_total_pixels,
+        max_decode_work=limits.max_decode_work,
+    )
+    return fit_to_limits(media, limits)
 
 
 def fit_to_limits(media: Media, limits: Limits = DEFAULT_LIMITS) -> tuple[Media, list[str]]:
@@ -51,6 +106,9 @@ def fit_to_limits(media: Media, limits: Limits = DEFAULT_LIMITS) -> tuple[Media,
     Parameters
     ----------
     media : Media
+        From :func:`core.load_media`, :func:`load_within_limits` or a video
+        reader; frames it lost or downscaled while decoding
+        (``total_frames``, ``original_size``) are reported too.
     limits : Limits
 
     Returns
@@ -58,33 +116,55 @@ def fit_to_limits(media: Media, limits: Limits = DEFAULT_LIMITS) -> tuple[Media,
     media : Media
         Unchanged if it already fits.
     notices : list of str
-        One plain sentence per change made, for the page to show.
+        One plain sentence per change made, naming the limit, for the page.
     """
     notices = []
     frames, alphas, durations = media.frames, media.alphas, media.durations
+    total = max(media.total_frames, len(frames))
     if len(frames) > limits.max_frames:
-        notices.append(
-            f"Only the first {limits.max_frames} of {media.total_frames or len(frames)} frames "
-            f"are used (the limit is {limits.max_frames})."
-        )
         frames = frames[: limits.max_frames]
         alphas = None if alphas is None else alphas[: limits.max_frames]
         durations = durations[: limits.max_frames]
+    if total > len(frames):
+        if len(frames) >= limits.max_frames:
+            why = f"the limit is {limits.max_frames} frames"
+        else:
+            why = (
+                f"decoding is limited to {limits.max_decode_work / 1e6:.0f} million pixels "
+                "over all frames"
+            )
+        notices.append(f"Only the first {len(frames)} of {total} frames are used ({why}).")
     h, w = frames[0].shape[:2]
     per_frame = min(limits.max_frame_pixels, limits.max_total_pixels // len(frames))
+    original = media.original_size or (w, h)
     if h * w > per_frame:
         scale = np.sqrt(per_frame / (h * w))
-        nw, nh = max(1, int(w * scale)), max(1, int(h * scale))
-        notices.append(
-            f"Frames were downscaled from {w}x{h} to {nw}x{nh} to stay within the app's "
-            f"memory limit ({per_frame / 1e6:.1f} megapixels per frame for {len(frames)} frames)."
-        )
-        frames = [_resize(f, nw, nh, Image.Resampling.LANCZOS) for f in frames]
+        w, h = max(1, int(w * scale)), max(1, int(h * scale))
+        frames = [_resize(f, w, h, Image.Resampling.LANCZOS) for f in frames]
         if alphas is not None:
-            alphas = [_resize(a, nw, nh, Image.Resampling.NEAREST) for a in alphas]
+            alphas = [_resize(a, w, h, Image.Resampling.NEAREST) for a in alphas]
+    if original != (w, h):
+        share = "" if len(frames) == 1 else f"; {_mp(per_frame)} each for {len(frames)} frames"
+        notices.append(
+            f"Frames were downscaled from {original[0]}x{original[1]} to {w}x{h} to stay within "
+            f"the app's memory limits ({_mp(limits.max_frame_pixels)} per frame, "
+            f"{_mp(limits.max_total_pixels)} over all frames{share})."
+        )
     if not notices:
         return media, notices
-    return replace(media, frames=frames, alphas=alphas, durations=durations), notices
+    fitted = replace(
+        media,
+        frames=frames,
+        alphas=alphas,
+        durations=durations,
+        original_size=None if original == (w, h) else original,
+    )
+    return fitted, notices
+
+
+def _mp(pixels: int) -> str:
+    # Two significant digits: "2.1 megapixels", "0.027 megapixels", never "0.0".
+    return f"{pixels / 1e6:.2g} megapixels"
 
 
 def _resize(array: np.ndarray, width: int, height: int, method) -> np.ndarray:

@@ -143,6 +143,18 @@ def _lab_image(image: np.ndarray) -> np.ndarray:
     return hist.take(to_space(hist.colors, "lab")).reshape(image.shape)
 
 
+def _lab_pixels(image: np.ndarray) -> np.ndarray:
+    # float32 CIELAB of every pixel, each distinct colour converted once: half
+    # the memory of rgb2lab's float64 and none of its whole-image temporaries
+    # (flicker holds four of these; at 2 megapixels rgb2lab peaked over 300 MB).
+    channels = [image[..., c].astype(np.int32) for c in range(3)]
+    codes, inverse = np.unique(
+        (channels[0] << 16) | (channels[1] << 8) | channels[2], return_inverse=True
+    )
+    lab = to_space(_rgb_of(codes), "lab").astype(np.float32)
+    return lab[inverse.reshape(image.shape[:2])]
+
+
 def flicker_series(originals: Sequence[np.ndarray], quantized: Sequence[np.ndarray]) -> np.ndarray:
     """Flicker of each pair of consecutive frames (NaN where a pair is skipped).
 
@@ -168,7 +180,7 @@ def flicker_series(originals: Sequence[np.ndarray], quantized: Sequence[np.ndarr
     prev_o = prev_q = None
     for t, (o, q) in enumerate(zip(originals, quantized)):
         o, q = _check_pair(o, q)
-        lo, lq = _lab_image(o), _lab_image(q)
+        lo, lq = _lab_pixels(o), _lab_pixels(q)
         if t > 0 and prev_o.shape == lo.shape:
             static = np.linalg.norm(lo - prev_o, axis=2) < STATIC_DELTA_E
             if np.count_nonzero(static) >= MIN_STATIC_PIXELS:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,7 +61,16 @@ def to_json(palette: Palette) -> str:
 
 
 def to_css(palette: Palette, prefix: str = "color") -> str:
-    """CSS custom properties ``--color-1: #rrggbb;`` in a ``:root`` rule, largest first."""
+    """CSS custom properties ``--color-1: #rrggbb;`` in a ``:root`` rule, largest first.
+
+    Raises
+    ------
+    ValueError
+        If ``prefix`` is not a CSS identifier of letters, digits, ``-`` and ``_``
+        (anything else could end the rule and inject CSS).
+    """
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", prefix):
+        raise ValueError(f"prefix={prefix!r} must be letters, digits, '-' and '_'.")
     p = palette.by_share()
     lines = [
         f"  --{prefix}-{i}: {h}; /* {100 * s:.1f}% */"

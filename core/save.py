@@ -17,7 +17,11 @@ from PIL import Image
 from core.quantize import QuantizeResult, opaque_mask
 
 
-def _indexed(result: QuantizeResult, alpha: np.ndarray | None) -> tuple[Image.Image, int | None]:
+def _indexed(
+    result: QuantizeResult, alpha: np.ndarray | None, always_transparent: bool = False
+) -> tuple[Image.Image, int | None]:
+    # always_transparent: give an opaque frame a (unused) transparent index too,
+    # when there is a free entry; see save_gif.
     colors = result.palette.colors
     labels = result.labels
     transparent = None
@@ -27,6 +31,9 @@ def _indexed(result: QuantizeResult, alpha: np.ndarray | None) -> tuple[Image.Im
             raise ValueError("a transparent frame needs a free palette entry; use k <= 255.")
         transparent = len(colors)
         labels = np.where(opaque, labels, np.uint8(transparent)).astype(np.uint8)
+        colors = np.vstack([colors, np.zeros((1, 3), dtype=np.uint8)])
+    elif always_transparent and len(colors) < 256:
+        transparent = len(colors)
         colors = np.vstack([colors, np.zeros((1, 3), dtype=np.uint8)])
     im = Image.fromarray(np.ascontiguousarray(labels, dtype=np.uint8), mode="P")
     # Pad to a power of two ourselves; Pillow would otherwise pick the size.
@@ -82,12 +89,18 @@ def save_gif(
     shape = results[0].labels.shape
     if any(r.labels.shape != shape for r in results):
         raise ValueError("all frames must have one size.")
+    any_transparent = any(
+        a is not None and not opaque_mask(a, r.labels.shape).all() for r, a in zip(results, alphas)
+    )
     images, transparency = [], []
     for res, alpha in zip(results, alphas):
-        im, t = _indexed(res, alpha)
+        # With disposal 2 Pillow's writer crops a frame to where it differs from
+        # *transparent*, as browsers dispose; Pillow's reader restores to the
+        # background colour instead unless the frame has a transparent index.
+        # Every frame gets one, so both agree.
+        im, t = _indexed(res, alpha, always_transparent=any_transparent)
         images.append(im)
         transparency.append(t)
-    any_transparent = any(t is not None for t in transparency)
     for im, t in zip(images, transparency):
         if t is not None:
             im.info["transparency"] = t

@@ -16,10 +16,10 @@ from collections.abc import Sequence
 
 import imageio_ffmpeg
 import numpy as np
+from PIL import Image
 
 from core.errors import MediaError
 from core.media import MAX_PIXELS, Media
-from core.quantize import QuantizeResult
 
 #: File name extensions of the video formats read.
 VIDEO_EXTENSIONS = ("mp4", "webm", "mov")
@@ -58,6 +58,8 @@ def load_video(
     max_frames: int = MAX_FRAMES,
     max_fps: float = MAX_FPS,
     max_seconds: float = MAX_SECONDS,
+    max_frame_pixels: int | None = None,
+    max_total_pixels: int | None = None,
 ) -> Media:
     """Decode a short video clip into RGB frames.
 
@@ -75,6 +77,11 @@ def load_video(
         (frames are dropped evenly, not blended).
     max_seconds : float
         Read at most this much of the clip.
+    max_frame_pixels, max_total_pixels : int, optional
+        Frames are downscaled as they are decoded (aspect kept) to at most
+        ``max_frame_pixels`` each and ``max_total_pixels`` over the frames
+        the clip will give, so a long full-HD clip never sits in memory at
+        full size; ``Media.original_size`` then holds the clip's size.
 
     Returns
     -------
@@ -99,7 +106,8 @@ def load_video(
         raise MediaError("The file is empty.")
     with _private_file(data) as path:
         try:
-            return _decode(path, max_pixels, int(max_frames), float(max_fps), float(max_seconds))
+            caps = (int(max_frames), float(max_fps), float(max_seconds))
+            return _decode(path, max_pixels, caps, max_frame_pixels, max_total_pixels)
         except MediaError:
             raise
         except (OSError, RuntimeError, ValueError, StopIteration, KeyError) as exc:
@@ -109,7 +117,8 @@ def load_video(
             ) from exc
 
 
-def _decode(path: str, max_pixels: int, max_frames: int, max_fps: float, max_seconds: float):
+def _decode(path: str, max_pixels: int, caps, max_frame_pixels, max_total_pixels):
+    max_frames, max_fps, max_seconds = caps
     reader = imageio_ffmpeg.read_frames(path, input_params=["-t", f"{max_seconds:g}"])
     try:
         meta = next(reader)
@@ -123,6 +132,15 @@ def _decode(path: str, max_pixels: int, max_frames: int, max_fps: float, max_sec
             )
         fps = float(meta.get("fps") or 0.0) or 25.0
         rate = min(fps, max_fps)
+        duration = float(meta.get("duration") or 0.0)
+        expected = max_frames
+        if duration > 0:
+            expected = min(max_frames, max(1, int(np.ceil(min(duration, max_seconds) * rate))))
+        budget = min(max_frame_pixels or np.inf, (max_total_pixels or np.inf) / expected)
+        size = None
+        if width * height > budget:
+            scale = np.sqrt(budget / (width * height))
+            size = (max(1, int(width * scale)), max(1, int(height * scale)))
         frames, taken = [], -1
         for i, buffer in enumerate(reader):
             # Keep frame i when it reaches the next tick of the capped clock.
@@ -130,25 +148,31 @@ def _decode(path: str, max_pixels: int, max_frames: int, max_fps: float, max_sec
             if tick == taken:
                 continue
             taken = tick
-            frames.append(np.frombuffer(buffer, dtype=np.uint8).reshape(height, width, 3).copy())
+            frame = np.frombuffer(buffer, dtype=np.uint8).reshape(height, width, 3)
+            if size is None:
+                frames.append(frame.copy())
+            else:
+                resized = Image.fromarray(frame).resize(size, Image.Resampling.LANCZOS)
+                frames.append(np.asarray(resized))
             if len(frames) >= max_frames:
                 break
     finally:
         reader.close()
     if not frames:
         raise MediaError("The video holds no frames that could be decoded.")
-    duration = float(meta.get("duration") or 0.0)
     total = max(len(frames), int(round(min(duration, max_seconds) * rate)))
-    return Media(frames, None, [int(round(1000.0 / rate))] * len(frames), 0, "VIDEO", total)
+    durations = [int(round(1000.0 / rate))] * len(frames)
+    original = None if size is None else (width, height)
+    return Media(frames, None, durations, 0, "VIDEO", total, original)
 
 
-def save_mp4(results: Sequence[QuantizeResult], destination, *, fps: float) -> None:
-    """Write quantized frames as an H.264 MP4 (yuv420p, plays in every browser).
+def save_mp4(frames: Sequence[np.ndarray], destination, *, fps: float) -> None:
+    """Write frames as an H.264 MP4 (yuv420p, plays in every browser).
 
     Parameters
     ----------
-    results : sequence of QuantizeResult
-        One per frame, all of one size.
+    frames : sequence of ndarray, shape (H, W, 3), uint8
+        One per frame, all of one size, e.g. ``[r.image for r in results]``.
     destination : str, os.PathLike or binary file object
     fps : float
         Frames per second, e.g. ``1000 / media.durations[0]``.
@@ -156,7 +180,7 @@ def save_mp4(results: Sequence[QuantizeResult], destination, *, fps: float) -> N
     Raises
     ------
     ValueError
-        If there are no results, sizes differ, or ``fps`` is not positive.
+        If there are no frames, sizes differ, or ``fps`` is not positive.
 
     Notes
     -----
@@ -164,14 +188,14 @@ def save_mp4(results: Sequence[QuantizeResult], destination, *, fps: float) -> N
     repeating the last column or row. The chroma subsampling and the codec
     blur the exact palette slightly; a GIF keeps it exactly.
     """
-    results = list(results)
-    if not results:
-        raise ValueError("results is empty: nothing to write.")
+    frames = [np.asarray(f) for f in frames]
+    if not frames:
+        raise ValueError("frames is empty: nothing to write.")
     if not fps > 0:
         raise ValueError(f"fps={fps!r} must be a positive number.")
-    h, w = results[0].labels.shape
-    if any(r.labels.shape != (h, w) for r in results):
-        raise ValueError("all frames must have one size.")
+    h, w = frames[0].shape[:2]
+    if any(f.shape != (h, w, 3) or f.dtype != np.uint8 for f in frames):
+        raise ValueError("all frames must be (H, W, 3) uint8 arrays of one size.")
     pad = ((0, h % 2), (0, w % 2), (0, 0))
     with _private_file() as path:
         writer = imageio_ffmpeg.write_frames(
@@ -187,8 +211,8 @@ def save_mp4(results: Sequence[QuantizeResult], destination, *, fps: float) -> N
         )
         writer.send(None)
         try:
-            for res in results:
-                writer.send(np.ascontiguousarray(np.pad(res.image, pad, mode="edge")))
+            for frame in frames:
+                writer.send(np.ascontiguousarray(np.pad(frame, pad, mode="edge")))
         finally:
             writer.close()
         if isinstance(destination, (str, os.PathLike)):
@@ -196,3 +220,29 @@ def save_mp4(results: Sequence[QuantizeResult], destination, *, fps: float) -> N
         else:
             with open(path, "rb") as fh:
                 shutil.copyfileobj(fh, destination)
+
+
+def constant_rate(frames: Sequence[np.ndarray], durations: Sequence[int]) -> tuple[list, float]:
+    """Frames at one constant frame rate, for formats (MP4) that have no per-frame timing.
+
+    The rate is that of the median duration (0 ms counts as 100 ms, as
+    browsers show it); a frame that lasts n times longer is repeated n times.
+
+    Parameters
+    ----------
+    frames : sequence of ndarray
+    durations : sequence of int
+        Milliseconds per frame.
+
+    Returns
+    -------
+    frames : list of ndarray
+    fps : float
+    """
+    if len(frames) != len(durations) or not frames:
+        raise ValueError(f"{len(frames)} frames but {len(durations)} durations.")
+    shown = np.array([d if d > 0 else 100 for d in durations], dtype=np.float64)
+    step = float(np.median(shown))
+    repeats = np.maximum(1, np.rint(shown / step).astype(int))
+    return [f for f, n in zip(frames, repeats) for _ in range(n)], 1000.0 / step
+

@@ -9,7 +9,6 @@ import zlib
 from pathlib import Path
 
 import numpy as np
-import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -136,6 +135,41 @@ def test_a_knob_recomputes_only_what_depends_on_it(monkeypatch):
     assert "seeded" in calls
 
 
+def test_stable_mode_knobs_recompute_only_the_stable_mode(monkeypatch):
+    at = start(k=3, seed=11)
+    calls = []
+    real = core.quantize_frames
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs["mode"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(core, "quantize_frames", spy)
+    at.slider(key="damping").set_value(4.0).run()
+    assert not at.exception
+    assert calls == ["stable"]
+
+
+def test_dithering_redraws_the_still_with_the_same_palette():
+    at = start(sample=STILL, k=6)
+    plain = [line for line in texts(at).splitlines() if "Colour error: mean ΔE" in line]
+    at.radio(key="dither").set_value("bayer").run()
+    assert not at.exception and not at.error
+    dithered = [line for line in texts(at).splitlines() if "Colour error: mean ΔE" in line]
+    assert dithered and dithered != plain
+    assert "The **6 colours** of the image" in texts(at)
+
+
+def test_an_mp4_is_made_when_asked_for():
+    at = start()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert not any(label.startswith("MP4:") for label in labels)
+    at.toggle(key="make_mp4").set_value(True).run()
+    assert not at.exception and not at.error
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any(label.startswith("MP4:") for label in labels)
+
+
 def test_a_text_file_named_gif_gives_a_friendly_error_and_keeps_the_page():
     at = upload(start(), "notes.gif", b"this is not a picture\n" * 20)
     assert not at.exception
@@ -192,7 +226,6 @@ def test_export_offers_each_mode_and_every_palette_format():
 
 
 def test_transfer_tab_recolours_the_sample():
-    pytest.importorskip("core.transfer")
     at = start(sample=STILL)
     at.toggle(key="transfer_on").set_value(True).run()
     assert not at.exception and not at.error

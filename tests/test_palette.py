@@ -6,6 +6,7 @@ import io
 import json
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from core.palette import EXPORTS, Palette, to_css, to_gpl, to_hex_list, to_json, to_swatch_png
@@ -28,6 +29,9 @@ def test_json_round_trips():
 def test_css_custom_properties():
     css = to_css(PAL)
     assert css.startswith(":root {") and "--color-1: #0080ff;" in css
+    assert "--brand-3: #ff0000;" in to_css(PAL, prefix="brand")
+    with pytest.raises(ValueError, match="prefix"):
+        to_css(PAL, prefix="x: red; } body { display: none")
 
 
 def test_gpl_is_a_gimp_palette():

@@ -12,7 +12,7 @@ import pytest
 from skimage import data
 
 import core
-from core.video import VIDEO_EXTENSIONS, load_video, looks_like_video, save_mp4
+from core.video import VIDEO_EXTENSIONS, constant_rate, load_video, looks_like_video, save_mp4
 
 
 def _clip(n=20, fps=50, suffix=".mp4", size=(96, 128), **kw) -> bytes:
@@ -85,12 +85,34 @@ def test_save_mp4_round_trip(mp4, tmp_path):
     frames = [f[:95, :127] for f in media.frames]
     results = core.quantize_frames(frames, 8, mode="stable")
     buf = io.BytesIO()
-    save_mp4(results, buf, fps=25)
+    save_mp4([r.image for r in results], buf, fps=25)
     back = load_video(buf.getvalue())
     assert len(back.frames) == len(results) and back.durations[0] == 40
     assert back.size == (128, 96)
     assert np.abs(back.frames[3][:95, :127].astype(float) - results[3].image).mean() < 6
-    save_mp4(results, tmp_path / "out.mp4", fps=25)
+    save_mp4([r.image for r in results], tmp_path / "out.mp4", fps=25)
     assert looks_like_video((tmp_path / "out.mp4").read_bytes())
     with pytest.raises(ValueError, match="fps"):
-        save_mp4(results, buf, fps=0)
+        save_mp4([r.image for r in results], buf, fps=0)
+
+
+def test_constant_rate_repeats_long_frames():
+    frames = [np.full((2, 2, 3), v, dtype=np.uint8) for v in (0, 1, 2)]
+    out, fps = constant_rate(frames, [50, 150, 50])
+    assert fps == 20.0
+    assert [int(f[0, 0, 0]) for f in out] == [0, 1, 1, 1, 2]
+    _, fps = constant_rate(frames, [0, 0, 40])
+    assert fps == 10.0  # 0 ms shows as 100 ms in browsers
+
+
+def test_load_media_reads_a_video_and_the_limits_downscale_it_while_decoding(mp4):
+    from core.limits import Limits, load_within_limits
+
+    media = core.load_media(mp4)
+    assert media.format == "VIDEO" and len(media.frames) == 12  # 50 fps capped at 30
+    limits = Limits(max_frame_pixels=3000, max_total_pixels=1_000_000)
+    small, notices = load_within_limits(mp4, limits)
+    h, w = small.frames[0].shape[:2]
+    assert h * w <= 3000 and abs(w / h - 128 / 96) < 0.1
+    assert small.original_size == (128, 96)
+    assert any("downscaled from 128x96" in n for n in notices)

@@ -25,6 +25,8 @@ from ui.settings import Settings
 
 #: The mode that shows the naive flicker: every frame from its own random start.
 NAIVE_MODE = "independent"
+#: The only mode the hysteresis and damping knobs change.
+STABLE_MODE = "stable"
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,14 @@ class View:
 
 
 def mode_settings(settings: Settings, mode: str) -> Settings:
-    """The settings a mode runs with: the naive mode always starts from random pixels."""
+    """The settings a mode runs with, and so its cache key.
+
+    The naive mode always starts from random pixels; knobs of the stable mode
+    are reset for the others, so moving them recomputes only the stable mode.
+    """
+    if mode != STABLE_MODE:
+        defaults = Settings()
+        settings = replace(settings, hysteresis=defaults.hysteresis, damping=defaults.damping)
     return replace(settings, init="random") if mode == NAIVE_MODE else settings
 
 
@@ -147,8 +156,11 @@ def run_mode(key: str, settings: Settings, mode: str, _media: core.Media) -> Run
     frames, alphas = _media.frames, _media.alphas
     bar, report = _bar(label, len(frames))
     results = core.quantize_frames(
-        frames, settings.k, mode=mode, alphas=alphas, progress=report, **settings.kwargs()
+        frames, settings.k, mode=mode, alphas=alphas, progress=report, **settings.frame_kwargs()
     )
+    if settings.dither != "none":
+        bar.progress(1.0, text=f"{label}: dithering…")
+        results = core.dither_results(frames, results, settings.dither, alphas)
     bar.progress(1.0, text=f"{label}: measuring flicker and colour error…")
     quantized = [r.image for r in results]
     series = core.metrics.flicker_series(frames, quantized)
@@ -173,12 +185,22 @@ def run_mode(key: str, settings: Settings, mode: str, _media: core.Media) -> Run
     )
 
 
+@st.cache_data(max_entries=2, show_spinner="Encoding the MP4…")
+def mp4_file(key: str, settings: Settings, mode: str, _gif: bytes) -> bytes:
+    """An H.264 MP4 of one mode's result, decoded from its exact GIF."""
+    result = core.load_media(_gif)
+    frames, fps = core.video.constant_rate(result.frames, result.durations)
+    return core.to_bytes(core.save_mp4, frames, fps=fps)
+
+
 @st.cache_data(max_entries=24, show_spinner="Reducing the colours…")
 def run_still(key: str, settings: Settings, _media: core.Media) -> Run:
     """Quantize a still image, measure it and encode the PNG."""
     image = _media.frames[0]
     alpha = None if _media.alphas is None else _media.alphas[0]
     result = core.quantize(image, settings.k, alpha=alpha, **settings.kwargs())
+    if settings.dither != "none":
+        result = core.dither_results([image], [result], settings.dither, [alpha])[0]
     png = core.to_bytes(core.save_png, result, alpha=alpha)
     quality = core.metrics.quality(image, result.image, alpha)
     return Run(

@@ -10,7 +10,7 @@ import core
 from core.palette import EXPORTS
 from ui import palette as palette_tab
 from ui.compare import short_label
-from ui.compute import View
+from ui.compute import View, mode_settings, mp4_file
 
 #: What each palette format is for, in a few words.
 FORMAT_NOTES = {
@@ -48,6 +48,7 @@ def show(view: View) -> None:
                 help=core.MODE_LABELS.get(mode, mode),
             )
             column.caption(f"{len(run.file) / 1e6:.1f} MB")
+        show_mp4(view, base)
     what, palette = palette_tab.selected(view)
     st.markdown("##### The palette")
     st.caption(f"The palette of {what} (pick another in the Palette tab), largest share first.")
@@ -59,3 +60,21 @@ def show(view: View) -> None:
             help=FORMAT_NOTES.get(name, name),
         )
         column.caption(FORMAT_NOTES.get(name, name))
+
+
+def show_mp4(view: View, base: str) -> None:
+    """An MP4 of one mode, made only when asked for (encoding takes a few seconds)."""
+    left, right = st.columns([2, 3])
+    mode = left.selectbox(
+        "MP4 video of", list(view.runs), format_func=short_label, key="mp4_mode",
+        help="A GIF keeps the palette exactly; an MP4 is smaller for long clips and plays "
+        "everywhere, but video compression blurs the colours slightly.",
+    )
+    if right.toggle("Make an MP4", key="make_mp4"):
+        settings = mode_settings(view.settings, mode)
+        data = mp4_file(view.source.key, settings, mode, view.runs[mode].file)
+        right.download_button(
+            f"MP4: {short_label(mode)}", data, f"{base}_{mode}.mp4", "video/mp4",
+            key="download_mp4", icon=":material/movie:",
+        )
+

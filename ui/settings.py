@@ -10,7 +10,9 @@ from dataclasses import asdict, dataclass
 
 import streamlit as st
 
+from core.dither import METHOD_LABELS as DITHER_LABELS
 from core.limits import DEFAULT_LIMITS
+from core.sequence import DAMPING, HYSTERESIS
 
 #: Pixels darker / lighter than these CIELAB L* values are "near black / white".
 NEAR_BLACK_L = 8.0
@@ -38,12 +40,20 @@ class Settings:
     seed: int = 0
     min_lightness: float | None = None
     max_lightness: float | None = None
+    dither: str = "none"
+    hysteresis: float = HYSTERESIS
+    damping: float = DAMPING
 
     def kwargs(self) -> dict:
-        """Everything but ``k``: keyword arguments for ``core.quantize`` / ``quantize_frames``."""
+        """Keyword arguments for ``core.quantize``: the clustering choices without ``k``."""
         options = asdict(self)
-        del options["k"]
+        for name in ("k", "dither", "hysteresis", "damping"):
+            del options[name]
         return options
+
+    def frame_kwargs(self) -> dict:
+        """Keyword arguments for ``core.quantize_frames``: :meth:`kwargs` and the stable knobs."""
+        return {**self.kwargs(), "hysteresis": self.hysteresis, "damping": self.damping}
 
 
 def sidebar() -> Settings:
@@ -88,6 +98,22 @@ def sidebar() -> Settings:
         "Seed", 0, 2**31 - 1, 0, step=1, key="seed",
         help="Fixes every random choice: the same seed and settings give the same result.",
     )
+    dither = sb.radio(
+        "Dithering", list(DITHER_LABELS), key="dither", format_func=DITHER_LABELS.get,
+        help="Mix palette colours in fine patterns to suggest the missing ones. Ordered "
+        "dithering keeps still areas still; error diffusion shimmers in animations.",
+    )
+    with sb.expander("Stable mode (animations)"):
+        hysteresis = st.slider(
+            "Hysteresis (ΔE)", 0.0, 5.0, HYSTERESIS, 0.5, key="hysteresis",
+            help="A pixel keeps last frame's colour unless another palette colour is this much "
+            "closer: stops pixels on an edge from toggling.",
+        )
+        damping = st.slider(
+            "Damping (ΔE)", 0.0, 6.0, DAMPING, 0.5, key="damping",
+            help="A palette colour holds still until its group of pixels has moved this much: "
+            "stops whole areas from changing shade. The defaults work; 0 turns it off.",
+        )
     limits = DEFAULT_LIMITS
     sb.caption(
         f"**Limits:** files up to {limits.max_upload_mb} MB, images up to "
@@ -104,4 +130,7 @@ def sidebar() -> Settings:
         seed=int(seed),
         min_lightness=NEAR_BLACK_L if no_black else None,
         max_lightness=NEAR_WHITE_L if no_white else None,
+        dither=dither,
+        hysteresis=float(hysteresis),
+        damping=float(damping),
     )

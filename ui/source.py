@@ -8,7 +8,9 @@ import core
 from core.limits import DEFAULT_LIMITS
 from core.media import ACCEPTED_EXTENSIONS
 from core.samples import SAMPLES
+from core.video import VIDEO_EXTENSIONS
 from ui.compute import Source, sample_source, upload_source
+from ui.markup import plain
 
 
 def pick_source() -> Source | None:
@@ -25,8 +27,8 @@ def pick_source() -> Source | None:
         help="Pictures that come with the app's libraries; the animation is made from one.",
     )
     upload = right.file_uploader(
-        "…or upload your own image or GIF",
-        type=list(ACCEPTED_EXTENSIONS),
+        "…or upload your own image, GIF or video",
+        type=[*ACCEPTED_EXTENSIONS, *VIDEO_EXTENSIONS],
         key="upload",
         max_upload_size=DEFAULT_LIMITS.max_upload_mb,
         help="While a file is uploaded it replaces the sample; remove it (×) to go back.",
@@ -34,12 +36,12 @@ def pick_source() -> Source | None:
     if upload is None:
         source = sample_source(sample)
     else:
-        right.caption(f"Using **{upload.name}**; remove it (×) to go back to the samples.")
+        right.caption(f"Using **{plain(upload.name)}**; remove it (×) to go back to the samples.")
         try:
             source = upload_source(upload.name, upload.getvalue())
         except core.MediaError as exc:
             st.error(
-                f"**{upload.name}** could not be used. {exc} "
+                f"**{plain(upload.name)}** could not be used. {exc} "
                 "Remove it (×) to go back to the samples, or upload another file."
             )
             return None

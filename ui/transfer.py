@@ -14,6 +14,7 @@ from core.limits import DEFAULT_LIMITS
 from core.media import ACCEPTED_EXTENSIONS
 from core.samples import SAMPLES
 from ui.compute import Source, View, original_gif, sample_source, upload_source
+from ui.markup import plain
 
 METHOD_NOTES = {
     "frequency": "most common colour goes to most common colour",
@@ -50,7 +51,7 @@ def _target() -> Source | None:
     try:
         return upload_source(upload.name, upload.getvalue())
     except core.MediaError as exc:
-        st.error(f"**{upload.name}** could not be used as the target. {exc}")
+        st.error(f"**{plain(upload.name)}** could not be used as the target. {exc}")
         return None
 
 
