@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import resource
 import statistics
 import subprocess
 import sys
@@ -30,12 +29,16 @@ def peak_rss_mb(code: str) -> float:
     """Peak resident memory (MB) of a fresh Python process running ``code``.
 
     The process starts in the project root, so ``import core`` works; its
-    imports count too, as they would in the app.
+    imports count too, as they would in the app. The peak is the kernel's
+    ``VmHWM`` of that process: ``ru_maxrss`` would carry over the parent's
+    peak across ``exec``.
     """
-    probe = code + "\nimport resource\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    probe = code + (
+        "\nprint([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
+    )
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, check=True,
                          capture_output=True, text=True).stdout.split()
     return int(out[-1]) / 1024.0
 
 
-__all__ = ["DATA", "ROOT", "median_time", "peak_rss_mb", "resource"]
+__all__ = ["DATA", "ROOT", "median_time", "peak_rss_mb"]

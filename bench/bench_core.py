@@ -134,8 +134,8 @@ def bench_gif() -> None:
     media = core.load_media(path)
     frames = media.frames
     _ours_gif(path, K)
-    t_ours, ours = median_time(lambda: _ours_gif(path, K), 5)
-    t_naive, naive = median_time(lambda: _naive_gif(path, K), 1)
+    t_ours, ours = median_time(lambda: _ours_gif(path, K), 9)
+    t_naive, naive = median_time(lambda: _naive_gif(path, K), 3)
     t_pil, pil = median_time(lambda: _pillow_gif(path, K), 3)
     t_ffs, ffs = median_time(lambda: _ffmpeg_gif(path, K, "single"), 3)
     t_ffg, ffg = median_time(lambda: _ffmpeg_gif(path, K, "full"), 3)

@@ -75,6 +75,16 @@ def _bin_of(pixels: np.ndarray) -> np.ndarray:
     return (r << (2 * _BITS)) | (g << _BITS) | b
 
 
+def _bin_of_code(codes: np.ndarray) -> np.ndarray:
+    # The same 15-bit bin as _bin_of, from the 24-bit colour codes already made.
+    shift = 8 - _BITS
+    mask = (1 << _BITS) - 1
+    r = (codes >> (16 + shift)) & mask
+    g = (codes >> (8 + shift)) & mask
+    b = (codes >> shift) & mask
+    return ((r << (2 * _BITS)) | (g << _BITS) | b).astype(np.uint16)
+
+
 def _code_of(pixels: np.ndarray) -> np.ndarray:
     p = pixels.astype(np.int32)
     return (p[:, 0] << 16) | (p[:, 1] << 8) | p[:, 2]
@@ -95,13 +105,16 @@ def color_histogram(image: np.ndarray, opaque: np.ndarray | None = None) -> Colo
     """
     pixels = image.reshape(-1, 3)
     n = pixels.shape[0]
-    bins = _bin_of(pixels)
     weight = None if opaque is None else opaque.reshape(-1).astype(np.float64)
     step = max(1, -(-n // SAMPLE_PIXELS))
     if step == 1:
-        exact = _exact_histogram(pixels, bins, weight)
+        codes = _code_of(pixels)
+        bins = _bin_of_code(codes)
+        exact = _exact_histogram(codes, bins, weight)
         if exact is not None:
             return exact
+    else:
+        bins = _bin_of(pixels)
     return _binned_histogram(pixels, bins, weight, step)
 
 
@@ -138,17 +151,18 @@ def _bin_centres(rows: np.ndarray) -> np.ndarray:
     return q.astype(np.float64) * (1 << (8 - _BITS)) + ((1 << (8 - _BITS)) - 1) / 2.0
 
 
-def _exact_histogram(pixels, bins, weight) -> ColorHistogram | None:
+def _exact_histogram(codes, bins, weight) -> ColorHistogram | None:
     # A bin is "pure" when all its pixels share one colour: compare every
     # pixel's colour code with the code of one representative pixel of its bin.
-    codes = _code_of(pixels)
     rep = np.zeros(_NBINS, dtype=np.int32)
     rep[bins] = codes
     mismatch = codes != np.take(rep, bins)
     impure = np.zeros(_NBINS, dtype=bool)
-    impure[bins[mismatch]] = True
-    in_impure = np.take(impure, bins)
-    n_split = int(np.count_nonzero(in_impure))
+    n_split = 0
+    if mismatch.any():
+        impure[bins[mismatch]] = True
+        in_impure = np.take(impure, bins)
+        n_split = int(np.count_nonzero(in_impure))
     if n_split > EXACT_SPLIT_PIXELS:
         return None
     count = np.bincount(bins, minlength=_NBINS)
