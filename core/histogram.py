@@ -178,7 +178,10 @@ def _exact_histogram(codes, bins, weight) -> ColorHistogram | None:
     colors = np.column_stack(
         [(row_codes >> 16) & 255, (row_codes >> 8) & 255, row_codes & 255]
     ).astype(np.float64)
-    weights = np.bincount(index, weights=weight, minlength=colors.shape[0]).astype(np.float64)
+    if weight is None and not n_split:
+        weights = count[pure_rows].astype(np.float64)
+    else:
+        weights = np.bincount(index, weights=weight, minlength=colors.shape[0]).astype(np.float64)
     return ColorHistogram(colors, weights, exact=True, _index=index)
 
 

@@ -169,8 +169,12 @@ def palette_from(
     row_label = assign(X, centers, options.metric).astype(np.uint8)
     labels = hist.take(row_label).reshape(shape)
     colors = to_srgb8(from_space(centers, options.space))
-    counted = labels if opaque is None or not opaque.any() else labels[opaque]
-    counts = np.bincount(counted.reshape(-1), minlength=len(centers)).astype(np.float64)
+    if hist.exact and hist.weights.sum() > 0:
+        # Exact rows weigh exactly their opaque pixels: no need to count pixels again.
+        counts = np.bincount(row_label, weights=hist.weights, minlength=len(centers))
+    else:
+        counted = labels if opaque is None or not opaque.any() else labels[opaque]
+        counts = np.bincount(counted.reshape(-1), minlength=len(centers)).astype(np.float64)
     return QuantizeResult(
         paint(colors, labels),
         labels,
