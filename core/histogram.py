@@ -188,35 +188,50 @@ def _exact_histogram(codes, bins, weight) -> ColorHistogram | None:
 def merge_histograms(histograms: list[ColorHistogram]) -> tuple[np.ndarray, np.ndarray]:
     """Pool the rows of several histograms into one weighted sample.
 
-    Used to fit one palette to a whole animation. Up to ``MERGE_ROWS`` rows
-    in all, rows are stacked as they are (rows of equal colour are not
-    merged: k-means gives the same result for two rows as for one row of the
-    summed weight). Above it, rows are pooled into 5-bit bins holding their
-    weighted mean colour, as one large image is: 300 downscaled photo frames
-    hold millions of distinct colours, and stacking them took over 700 MB.
+    Used to fit one palette to a whole animation: rows are stacked as they
+    are up to ``MERGE_ROWS`` in all, and pooled by :func:`pooled_rows` above
+    (300 downscaled photo frames hold millions of distinct colours; stacking
+    them took over 700 MB).
 
     Returns
     -------
     colors : ndarray, shape (m, 3)
     weights : ndarray, shape (m,)
     """
-    if sum(len(h.colors) for h in histograms) <= MERGE_ROWS:
-        colors = np.vstack([h.colors for h in histograms])
-        weights = np.concatenate([h.weights for h in histograms])
-        return colors, weights
-    # Weighted sums give the bin colour; plain sums stand in for bins whose
-    # rows all have weight 0 (transparent), which still need a colour.
+    return pooled_rows([(h.colors, h.weights) for h in histograms], MERGE_ROWS)
+
+
+def pooled_rows(parts, max_rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted colour rows, pooled into 5-bit bins when there are more than ``max_rows``.
+
+    Parameters
+    ----------
+    parts : iterable of (colors, weights)
+        Rows as in :class:`ColorHistogram` (sRGB 0-255, weights).
+    max_rows : int
+        Up to this many rows in all, they are stacked unchanged.
+
+    Returns
+    -------
+    colors : ndarray, shape (m, 3)
+        Stacked rows, or one row per occupied bin holding the weighted mean
+        colour of its rows (the plain mean where all its rows weigh 0).
+    weights : ndarray, shape (m,)
+    """
+    parts = list(parts)
+    if sum(len(c) for c, _ in parts) <= max_rows:
+        return np.vstack([c for c, _ in parts]), np.concatenate([w for _, w in parts])
     wsum = np.zeros((_NBINS, 3))
     usum = np.zeros((_NBINS, 3))
     weight = np.zeros(_NBINS)
     count = np.zeros(_NBINS)
-    for h in histograms:
-        bins = _bin_of(h.colors.astype(np.uint8))
-        weight += np.bincount(bins, weights=h.weights, minlength=_NBINS)
+    for colors, weights in parts:
+        bins = _bin_of(colors.astype(np.uint8))
+        weight += np.bincount(bins, weights=weights, minlength=_NBINS)
         count += np.bincount(bins, minlength=_NBINS)
         for c in range(3):
-            wsum[:, c] += np.bincount(bins, weights=h.weights * h.colors[:, c], minlength=_NBINS)
-            usum[:, c] += np.bincount(bins, weights=h.colors[:, c], minlength=_NBINS)
+            wsum[:, c] += np.bincount(bins, weights=weights * colors[:, c], minlength=_NBINS)
+            usum[:, c] += np.bincount(bins, weights=colors[:, c], minlength=_NBINS)
     rows = np.flatnonzero(count)
     w = weight[rows]
     colors = np.where(

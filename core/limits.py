@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image
 
 from core.errors import MediaError
-from core.media import Media, load_media, read_source
+from core.media import Media, fitted_size, frame_budget, load_media, read_source
 
 
 @dataclass(frozen=True)
@@ -135,11 +135,10 @@ def fit_to_limits(media: Media, limits: Limits = DEFAULT_LIMITS) -> tuple[Media,
             )
         notices.append(f"Only the first {len(frames)} of {total} frames are used ({why}).")
     h, w = frames[0].shape[:2]
-    per_frame = min(limits.max_frame_pixels, limits.max_total_pixels // len(frames))
+    per_frame = frame_budget(limits.max_frame_pixels, limits.max_total_pixels, len(frames))
     original = media.original_size or (w, h)
-    if h * w > per_frame:
-        scale = np.sqrt(per_frame / (h * w))
-        w, h = max(1, int(w * scale)), max(1, int(h * scale))
+    if (w, h) != fitted_size((w, h), per_frame):
+        w, h = fitted_size((w, h), per_frame)
         frames = [_resize(f, w, h, Image.Resampling.LANCZOS) for f in frames]
         if alphas is not None:
             alphas = [_resize(a, w, h, Image.Resampling.NEAREST) for a in alphas]

@@ -214,7 +214,7 @@ def _decode(
     max_decode_work: int | None,
 ) -> Media:
     im = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
-    _check_pixels(im.size, max_pixels)
+    check_pixels(im.size, max_pixels)
     fmt = im.format or "IMAGE"
     if fmt == "GIF" and not _gif_complete(data):
         raise MediaError(
@@ -225,7 +225,7 @@ def _decode(
     limit = total if max_frames is None else min(total, int(max_frames))
     if max_decode_work is not None:
         limit = min(limit, max(1, int(max_decode_work) // (im.size[0] * im.size[1])))
-    budget = min(max_frame_pixels or np.inf, (max_total_pixels or np.inf) / limit)
+    budget = frame_budget(max_frame_pixels, max_total_pixels, limit)
     loop = im.info.get("loop")
     scale, original_size = 1.0, None
     if im.size[0] * im.size[1] > budget:
@@ -241,7 +241,7 @@ def _decode(
     for i, frame in enumerate(ImageSequence.Iterator(im)):
         if i >= limit:
             break
-        _check_pixels(frame.size, max_pixels)
+        check_pixels(frame.size, max_pixels)
         if total == 1 and frame.getexif().get(0x0112, 1) != 1:
             # Only when turned: exif_transpose copies even an upright image.
             frame = ImageOps.exif_transpose(frame)
@@ -306,15 +306,34 @@ def _gif_complete(data: bytes) -> bool:
     return False
 
 
-def _check_pixels(size: tuple[int, int], max_pixels: int) -> None:
+def check_pixels(size: tuple[int, int], max_pixels: int, what: str = "image") -> None:
+    """Raise :class:`MediaError` if a (width, height) canvas is empty or over ``max_pixels``."""
     w, h = size
     if w <= 0 or h <= 0:
-        raise MediaError(f"The image has no pixels ({w}x{h}).")
+        raise MediaError(f"The {what} has no pixels ({w}x{h}).")
     if w * h > max_pixels:
         raise MediaError(
-            f"The image is {w}x{h} ({w * h / 1e6:.1f} megapixels); the limit is "
+            f"The {what} is {w}x{h} ({w * h / 1e6:.1f} megapixels); the limit is "
             f"{max_pixels / 1e6:.0f} megapixels. Resize it and try again."
         )
+
+
+def frame_budget(max_frame_pixels: float | None, max_total_pixels: float | None,
+                 frames: int) -> float:
+    """Pixels one frame may keep when ``frames`` frames share ``max_total_pixels``.
+
+    ``None`` for a limit means no limit; the result is ``inf`` when neither is set.
+    """
+    return min(max_frame_pixels or np.inf, (max_total_pixels or np.inf) / max(1, frames))
+
+
+def fitted_size(size: tuple[int, int], budget: float) -> tuple[int, int]:
+    """(width, height) scaled by one factor to at most ``budget`` pixels; unchanged if it fits."""
+    w, h = size
+    if w * h <= budget:
+        return w, h
+    scale = np.sqrt(budget / (w * h))
+    return max(1, int(w * scale)), max(1, int(h * scale))
 
 
 def _to_rgb_alpha(frame: Image.Image, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray | None]:

@@ -15,8 +15,13 @@ import numpy as np
 
 from core.cluster import ALGORITHMS, INITS, METRICS, assign, check_choice, fit_centers
 from core.colorspace import SPACES, from_space, lightness, to_space, to_srgb8
-from core.histogram import ColorHistogram, color_histogram
+from core.histogram import ColorHistogram, color_histogram, pooled_rows
 from core.palette import Palette
+
+#: Clustering runs on at most about this many weighted rows: more (a photo-like
+#: frame's exact colours) are pooled into 5-bit bins first. Every exact colour
+#: is still mapped to its own nearest centre, which keeps flicker low.
+CLUSTER_ROWS = 4096
 
 
 @dataclass(frozen=True)
@@ -295,9 +300,14 @@ def quantize_with(
         # No more colours than k: each colour is its own palette entry, exactly.
         centers = X[counted]
     else:
+        # A fresh start (k-means++ or random) over tens of thousands of rows is
+        # slow; continuing from given centres takes a few cheap steps, and
+        # pooling would only add frame-to-frame noise there (seeded flicker +25%).
+        fresh = isinstance(start, str)
+        Xc, wc = clustering_sample(hist.colors, X, w, options.space) if fresh else (X, w)
         centers = fit_centers(
-            X,
-            w,
+            Xc,
+            wc,
             k,
             metric=options.metric,
             algorithm=options.algorithm,
@@ -305,6 +315,35 @@ def quantize_with(
             seed=options.seed,
         )
     return palette_from(hist, X, centers, options, shape, opaque)
+
+
+def clustering_sample(
+    colors: np.ndarray, X: np.ndarray, w: np.ndarray, space: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The weighted sample that clustering runs on.
+
+    Parameters
+    ----------
+    colors : ndarray, shape (n, 3)
+        sRGB rows (0-255).
+    X : ndarray, shape (n, 3)
+        The same rows in ``space``.
+    w : ndarray, shape (n,)
+        Clustering weights (:func:`clustering_weights`).
+    space : str
+
+    Returns
+    -------
+    Xc : ndarray, shape (m, 3)
+        ``X`` itself when at most ``CLUSTER_ROWS`` rows weigh anything, else
+        the rows that do, pooled into 5-bit bins (weighted means), in ``space``.
+    wc : ndarray, shape (m,)
+    """
+    counted = w > 0
+    if np.count_nonzero(counted) <= CLUSTER_ROWS:
+        return X, w
+    pooled, pooled_w = pooled_rows([(colors[counted], w[counted])], CLUSTER_ROWS)
+    return to_space(pooled, space), pooled_w
 
 
 def check_init(init, k: int):

@@ -36,6 +36,7 @@ from core.quantize import (
     QuantizeResult,
     check_image,
     check_k,
+    clustering_sample,
     clustering_weights,
     opaque_mask,
     paint,
@@ -179,9 +180,10 @@ def _global(frames, alphas, k, options: QuantizeOptions, report: Progress):
     if n_colors <= k:
         centers = np.unique(X[w > 0], axis=0)
     else:
+        Xc, wc = clustering_sample(colors, X, w, options.space)
         centers = fit_centers(
-            X,
-            w,
+            Xc,
+            wc,
             k,
             metric=options.metric,
             algorithm=options.algorithm,
@@ -219,13 +221,14 @@ def _stable(frames, alphas, k, options: QuantizeOptions, knobs, report: Progress
         X = to_space(hist.colors, options.space)
         w = clustering_weights(hist.colors, hist.weights, options)
         counted = w > 0
+        Xc, wc = clustering_sample(hist.colors, X, w, options.space)
         if np.count_nonzero(counted) <= k:
             # No more colours than k: each colour is its own palette entry, exactly.
             centers = X[counted]
         elif cut:
             centers = fit_centers(
-                X,
-                w,
+                Xc,
+                wc,
                 k,
                 metric=options.metric,
                 algorithm=options.algorithm,
@@ -233,9 +236,9 @@ def _stable(frames, alphas, k, options: QuantizeOptions, knobs, report: Progress
                 # The same seed at every cut: a scene gets the palette it would get on its own.
                 seed=options.seed,
             )
-            centers = _refine(X, w, centers, options.metric, 2 * STABLE_STEPS)
+            centers = _refine(Xc, wc, centers, options.metric, 2 * STABLE_STEPS)
         else:
-            centers = _refine(X, w, fitted, options.metric, STABLE_STEPS)
+            centers = _refine(Xc, wc, fitted, options.metric, STABLE_STEPS)
         if cut or len(centers) != len(shown):
             if shown is not None and len(shown) == len(centers):
                 # Across a cut, entry i still goes to the closest colour (steady swatches).

@@ -19,7 +19,7 @@ import numpy as np
 from PIL import Image
 
 from core.errors import MediaError
-from core.media import MAX_PIXELS, Media
+from core.media import MAX_PIXELS, Media, check_pixels, fitted_size, frame_budget
 
 #: File name extensions of the video formats read.
 VIDEO_EXTENSIONS = ("mp4", "webm", "mov")
@@ -123,24 +123,17 @@ def _decode(path: str, max_pixels: int, caps, max_frame_pixels, max_total_pixels
     try:
         meta = next(reader)
         width, height = (int(v) for v in meta["size"])
-        if width <= 0 or height <= 0:
-            raise MediaError(f"The video has no pixels ({width}x{height}).")
-        if width * height > max_pixels:
-            raise MediaError(
-                f"The video is {width}x{height} ({width * height / 1e6:.1f} megapixels); the "
-                f"limit is {max_pixels / 1e6:.0f} megapixels. Resize it and try again."
-            )
+        check_pixels((width, height), max_pixels, "video")
         fps = float(meta.get("fps") or 0.0) or 25.0
         rate = min(fps, max_fps)
         duration = float(meta.get("duration") or 0.0)
         expected = max_frames
         if duration > 0:
             expected = min(max_frames, max(1, int(np.ceil(min(duration, max_seconds) * rate))))
-        budget = min(max_frame_pixels or np.inf, (max_total_pixels or np.inf) / expected)
-        size = None
-        if width * height > budget:
-            scale = np.sqrt(budget / (width * height))
-            size = (max(1, int(width * scale)), max(1, int(height * scale)))
+        size = fitted_size((width, height), frame_budget(max_frame_pixels, max_total_pixels,
+                                                         expected))
+        if size == (width, height):
+            size = None
         frames, taken = [], -1
         for i, buffer in enumerate(reader):
             # Keep frame i when it reaches the next tick of the capped clock.

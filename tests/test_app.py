@@ -116,8 +116,8 @@ def test_still_quick_compare_of_spaces_and_distances():
     assert "Manhattan" in texts(at)
 
 
-def test_a_knob_recomputes_only_what_depends_on_it(monkeypatch):
-    at = start(k=3, seed=11)
+def quantized_modes(monkeypatch) -> list[str]:
+    """The modes ``core.quantize_frames`` is called with from now on (a spy)."""
     calls = []
     real = core.quantize_frames
 
@@ -126,6 +126,12 @@ def test_a_knob_recomputes_only_what_depends_on_it(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(core, "quantize_frames", spy)
+    return calls
+
+
+def test_a_knob_recomputes_only_what_depends_on_it(monkeypatch):
+    at = start(k=3, seed=11)
+    calls = quantized_modes(monkeypatch)
     widget(at, "cloud_modes").set_value(["seeded"]).run()
     assert calls == []  # an unrelated widget recomputes nothing
     at.radio(key="init").set_value("random").run()
@@ -137,14 +143,7 @@ def test_a_knob_recomputes_only_what_depends_on_it(monkeypatch):
 
 def test_stable_mode_knobs_recompute_only_the_stable_mode(monkeypatch):
     at = start(k=3, seed=11)
-    calls = []
-    real = core.quantize_frames
-
-    def spy(*args, **kwargs):
-        calls.append(kwargs["mode"])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(core, "quantize_frames", spy)
+    calls = quantized_modes(monkeypatch)
     at.slider(key="damping").set_value(4.0).run()
     assert not at.exception
     assert calls == ["stable"]

@@ -152,3 +152,14 @@ def test_bad_image_array():
         core.quantize(np.zeros((4, 4, 3)), 2)
     with pytest.raises(ValueError, match=r"\(H, W, 3\)"):
         core.quantize(np.zeros((4, 4), dtype=np.uint8), 2)
+
+
+def test_many_colours_cluster_on_a_pooled_sample_but_every_pixel_gets_its_nearest(china):
+    from core.quantize import CLUSTER_ROWS
+
+    crop = china[:150, :200]
+    assert len(np.unique(crop.reshape(-1, 3), axis=0)) > CLUSTER_ROWS
+    res = core.quantize(crop, 8)
+    lab = to_space(crop.reshape(-1, 3), "lab")
+    nearest = np.argmin(((lab[:, None, :] - res.centers[None]) ** 2).sum(axis=2), axis=1)
+    np.testing.assert_array_equal(res.labels.reshape(-1), nearest)
