@@ -279,19 +279,17 @@ def quantize(
 
 
 def quantize_with(
-    image, k, options: QuantizeOptions, *, init=None, alpha=None, hist: ColorHistogram | None = None
+    image, k, options: QuantizeOptions, *, init=None, alpha=None
 ) -> QuantizeResult:
     """:func:`quantize` with the options already checked (used for every frame).
 
-    ``init`` overrides ``options.init`` (an array of centres in
-    ``options.space``); ``hist`` reuses a histogram already built.
+    ``init`` overrides ``options.init`` (an array of centres in ``options.space``).
     """
     image = check_image(image)
     k = check_k(k)
     shape = image.shape[:2]
     opaque = opaque_mask(alpha, shape)
-    if hist is None:
-        hist = color_histogram(image, opaque)
+    hist = color_histogram(image, opaque)
     start = options.init if init is None else check_init(init, k)
     X = to_space(hist.colors, options.space)
     w = clustering_weights(hist.colors, hist.weights, options)
@@ -301,8 +299,8 @@ def quantize_with(
         centers = X[counted]
     else:
         # A fresh start (k-means++ or random) over tens of thousands of rows is
-        # slow; continuing from given centres takes a few cheap steps, and
-        # pooling would only add frame-to-frame noise there (seeded flicker +25%).
+        # slow; continuing from given centres takes a few cheap steps, so there
+        # pooling would gain nothing and only blur the centres' path.
         fresh = isinstance(start, str)
         Xc, wc = clustering_sample(hist.colors, X, w, options.space) if fresh else (X, w)
         centers = fit_centers(
