@@ -123,3 +123,34 @@ def test_upload_a_gif_and_compare(server):
             assert download.value.suggested_filename.endswith("_seeded.gif")
         finally:
             browser.close()
+
+
+def test_a_second_upload_while_the_first_is_processing_does_not_wedge_the_page(server):
+    first = data_path("harrypotter_original.gif")
+    second = data_path("pillow-gifs", "iss634.gif")  # 42 frames, 245x245
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            page.goto(server)
+            wait_idle(page)
+            uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]').first
+            # Bytes after the GIF trailer are ignored by decoders but change the
+            # cache key, so this upload is really processed (not a cache hit).
+            fresh = first.read_bytes() + b"not cached yet"
+            uploader.set_input_files(
+                {"name": "first.gif", "mimeType": "image/gif", "buffer": fresh}
+            )
+            # The 70-frame GIF is still being quantized: a progress bar is up.
+            page.locator("[data-testid='stProgress']").first.wait_for(timeout=60_000)
+            uploader.set_input_files(str(second))
+            page.get_by_text("42 frames, 245x245 pixels").wait_for(timeout=180_000)
+            wait_idle(page)
+            assert page.locator("[data-testid='stException']").count() == 0
+            assert page.locator("[data-testid='stAlertContentError']").count() == 0
+            values = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+            assert len(values) == 2 * len(core.MODES)
+        finally:
+            browser.close()
