@@ -56,6 +56,18 @@ class QuantizeOptions:
         if not isinstance(self.seed, (int, np.integer)) or isinstance(self.seed, bool):
             raise ValueError(f"seed={self.seed!r} must be an integer.")
 
+    def fit(self, X: np.ndarray, w: np.ndarray, k: int, init=None) -> np.ndarray:
+        """:func:`core.cluster.fit_centers` with these options (``init`` overrides theirs)."""
+        return fit_centers(
+            X,
+            w,
+            k,
+            metric=self.metric,
+            algorithm=self.algorithm,
+            init=self.init if init is None else init,
+            seed=self.seed,
+        )
+
 
 @dataclass(frozen=True)
 class QuantizeResult:
@@ -303,15 +315,7 @@ def quantize_with(
         # pooling would gain nothing and only blur the centres' path.
         fresh = isinstance(start, str)
         Xc, wc = clustering_sample(hist.colors, X, w, options.space) if fresh else (X, w)
-        centers = fit_centers(
-            Xc,
-            wc,
-            k,
-            metric=options.metric,
-            algorithm=options.algorithm,
-            init=start,
-            seed=options.seed,
-        )
+        centers = options.fit(Xc, wc, k, init=start)
     return palette_from(hist, X, centers, options, shape, opaque)
 
 

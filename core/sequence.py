@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from core import temporal
-from core.cluster import check_choice, fit_centers, kmedians
+from core.cluster import check_choice, kmedians
 from core.colorspace import from_space, to_space, to_srgb8
 from core.histogram import color_histogram, merge_histograms
 from core.palette import Palette
@@ -181,15 +181,7 @@ def _global(frames, alphas, k, options: QuantizeOptions, report: Progress):
         centers = np.unique(X[w > 0], axis=0)
     else:
         Xc, wc = clustering_sample(colors, X, w, options.space)
-        centers = fit_centers(
-            Xc,
-            wc,
-            k,
-            metric=options.metric,
-            algorithm=options.algorithm,
-            init=options.init,
-            seed=options.seed,
-        )
+        centers = options.fit(Xc, wc, k)
     results = []
     for i, (frame, alpha, hist) in enumerate(zip(frames, alphas, hists)):
         Xf = to_space(hist.colors, options.space)
@@ -226,16 +218,8 @@ def _stable(frames, alphas, k, options: QuantizeOptions, knobs, report: Progress
             # No more colours than k: each colour is its own palette entry, exactly.
             centers = X[counted]
         elif cut:
-            centers = fit_centers(
-                Xc,
-                wc,
-                k,
-                metric=options.metric,
-                algorithm=options.algorithm,
-                init=options.init,
-                # The same seed at every cut: a scene gets the palette it would get on its own.
-                seed=options.seed,
-            )
+            # The same seed at every cut: a scene gets the palette it would get on its own.
+            centers = options.fit(Xc, wc, k)
             centers = _refine(Xc, wc, centers, options.metric, 2 * STABLE_STEPS)
         else:
             centers = _refine(Xc, wc, fitted, options.metric, STABLE_STEPS)

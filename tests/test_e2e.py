@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,22 @@ def server(tmp_path_factory):
         proc.wait(timeout=20)
 
 
+@contextmanager
+def app_page(url: str, width: int = 1500, height: int = 1500):
+    """A Chromium page on the app, after its first run has finished."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(url)
+            wait_idle(page)
+            yield page
+        finally:
+            browser.close()
+
+
 def wait_idle(page, timeout_ms: int = 180_000) -> None:
     page.wait_for_timeout(500)
     page.wait_for_selector(IDLE, timeout=timeout_ms)
@@ -85,72 +102,56 @@ def wait_idle(page, timeout_ms: int = 180_000) -> None:
 
 def test_upload_a_gif_and_compare(server):
     gif = data_path("harrypotter_original.gif")
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1500})
-            page.goto(server)
-            wait_idle(page)
-            page.locator('[data-testid="stFileUploader"] input[type="file"]').first \
-                .set_input_files(str(gif))
-            page.get_by_text("500x218 pixels").wait_for(timeout=180_000)
-            wait_idle(page)
-            assert page.locator("[data-testid='stException']").count() == 0
-            assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    with app_page(server, 1500, 1500) as page:
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').first \
+            .set_input_files(str(gif))
+        page.get_by_text("500x218 pixels").wait_for(timeout=180_000)
+        wait_idle(page)
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert page.locator("[data-testid='stAlertContentError']").count() == 0
 
-            # The flicker numbers, in words and per mode.
-            body = page.locator("[data-testid='stMain']").inner_text()
-            assert "70 frames" in body
-            assert "flickers" in body and "x less than independent" in body
-            values = page.locator("[data-testid='stMetricValue']").all_inner_texts()
-            assert len(values) == 2 * len(core.MODES)  # flicker and colour error per mode
-            assert all(float(v) >= 0 for v in values)
-            page.locator("[data-testid='stPlotlyChart'] .main-svg").first.wait_for()
-            page.wait_for_timeout(1000)
-            SCREENSHOT.parent.mkdir(exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT))
+        # The flicker numbers, in words and per mode.
+        body = page.locator("[data-testid='stMain']").inner_text()
+        assert "70 frames" in body
+        assert "flickers" in body and "x less than independent" in body
+        values = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+        assert len(values) == 2 * len(core.MODES)  # flicker and colour error per mode
+        assert all(float(v) >= 0 for v in values)
+        page.locator("[data-testid='stPlotlyChart'] .main-svg").first.wait_for()
+        page.wait_for_timeout(1000)
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT))
 
-            # The download of a quantized GIF.
-            page.get_by_role("tab", name="Export").click()
-            button = page.get_by_role("button", name="GIF: Seeded")
-            button.wait_for()
-            with page.expect_download() as download:
-                button.click()
-            path = download.value.path()
-            assert Path(path).read_bytes()[:6] == b"GIF89a"
-            assert download.value.suggested_filename.endswith("_seeded.gif")
-        finally:
-            browser.close()
+        # The download of a quantized GIF.
+        page.get_by_role("tab", name="Export").click()
+        button = page.get_by_role("button", name="GIF: Seeded")
+        button.wait_for()
+        with page.expect_download() as download:
+            button.click()
+        path = download.value.path()
+        assert Path(path).read_bytes()[:6] == b"GIF89a"
+        assert download.value.suggested_filename.endswith("_seeded.gif")
 
 
 def test_a_second_upload_while_the_first_is_processing_does_not_wedge_the_page(server):
     first = data_path("harrypotter_original.gif")
     second = data_path("pillow-gifs", "iss634.gif")  # 42 frames, 245x245
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1200})
-            page.goto(server)
-            wait_idle(page)
-            uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]').first
-            # Bytes after the GIF trailer are ignored by decoders but change the
-            # cache key, so this upload is really processed (not a cache hit).
-            fresh = first.read_bytes() + b"not cached yet"
-            uploader.set_input_files(
-                {"name": "first.gif", "mimeType": "image/gif", "buffer": fresh}
-            )
-            # The 70-frame GIF is still being quantized: a progress bar is up.
-            page.locator("[data-testid='stProgress']").first.wait_for(timeout=60_000)
-            uploader.set_input_files(str(second))
-            page.get_by_text("42 frames, 245x245 pixels").wait_for(timeout=180_000)
-            wait_idle(page)
-            assert page.locator("[data-testid='stException']").count() == 0
-            assert page.locator("[data-testid='stAlertContentError']").count() == 0
-            values = page.locator("[data-testid='stMetricValue']").all_inner_texts()
-            assert len(values) == 2 * len(core.MODES)
-        finally:
-            browser.close()
+    with app_page(server, 1400, 1200) as page:
+        uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]').first
+        # Bytes after the GIF trailer are ignored by decoders but change the
+        # cache key, so this upload is really processed (not a cache hit).
+        fresh = first.read_bytes() + b"not cached yet"
+        uploader.set_input_files(
+            {"name": "first.gif", "mimeType": "image/gif", "buffer": fresh}
+        )
+        # The 70-frame GIF is still being quantized: a progress bar is up.
+        page.locator("[data-testid='stProgress']").first.wait_for(timeout=60_000)
+        uploader.set_input_files(str(second))
+        page.get_by_text("42 frames, 245x245 pixels").wait_for(timeout=180_000)
+        wait_idle(page)
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert page.locator("[data-testid='stAlertContentError']").count() == 0
+        values = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+        assert len(values) == 2 * len(core.MODES)
