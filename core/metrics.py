@@ -206,7 +206,12 @@ def flicker(originals: Sequence[np.ndarray], quantized: Sequence[np.ndarray]) ->
     -------
     float
     """
-    series = flicker_series(originals, quantized)
+    return mean_flicker(flicker_series(originals, quantized))
+
+
+def mean_flicker(series: np.ndarray) -> float:
+    """The flicker of a whole animation from :func:`flicker_series`: the mean over
+    the pairs that were not skipped (NaN when none qualifies)."""
     valid = series[~np.isnan(series)]
     return float(valid.mean()) if valid.size else float("nan")
 

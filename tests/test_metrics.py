@@ -78,3 +78,8 @@ def test_mean_delta_e_weights_frames_by_pixels():
     b = np.full((2, 2, 3), 10, dtype=np.uint8)
     one = metrics.quality(a, b).mean_delta_e
     assert metrics.mean_delta_e([a, a], [b, a]) == pytest.approx(one / 2)
+
+
+def test_mean_flicker_skips_the_pairs_left_out():
+    assert metrics.mean_flicker(np.array([1.0, np.nan, 3.0])) == 2.0
+    assert np.isnan(metrics.mean_flicker(np.array([np.nan])))

@@ -164,7 +164,6 @@ def run_mode(key: str, settings: Settings, mode: str, _media: core.Media) -> Run
     bar.progress(1.0, text=f"{label}: measuring flicker and colour error…")
     quantized = [r.image for r in results]
     series = core.metrics.flicker_series(frames, quantized)
-    valid = series[~np.isnan(series)]
     gif = core.to_bytes(
         core.save_gif, results, durations=_media.durations, loop=_media.loop, alphas=alphas
     )
@@ -178,7 +177,7 @@ def run_mode(key: str, settings: Settings, mode: str, _media: core.Media) -> Run
         centers=[r.centers for r in results],
         space=results[0].space,
         flicker_series=series,
-        flicker=float(valid.mean()) if valid.size else float("nan"),
+        flicker=core.metrics.mean_flicker(series),
         mean_delta_e=core.metrics.mean_delta_e(frames, quantized, alphas),
         file=gif,
         preview=preview,
