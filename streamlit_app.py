@@ -22,7 +22,10 @@ st.set_page_config(
     layout="wide",
 )
 
-settings = sidebar()
+try:
+    settings = sidebar()
+except ValueError as exc:  # knobs that do not go together, e.g. Manhattan with MiniBatchKMeans
+    settings, problem = None, exc
 st.title("Flickerless")
 st.markdown(
     "Reduce a picture or an animated GIF to a handful of colours, and see side by side "
@@ -34,7 +37,9 @@ st.markdown(
 
 source = pick_source()
 view = None
-if source is not None:
+if settings is None:
+    st.error(f"These settings do not work together: {problem} Change one in the sidebar.")
+elif source is not None:
     try:
         view = View(source, settings, run_all(source, settings))
     except ValueError as exc:  # core.MediaError too: it subclasses ValueError

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 import core  # noqa: E402
 from core import metrics  # noqa: E402
-from core.dither import METHODS, dither_results  # noqa: E402
+from core._dither import METHODS, dither_results  # noqa: E402
 
 CLIP = ROOT.parent / "shared" / "data" / "harrypotter_original.gif"
 KS = (4, 8, 16)

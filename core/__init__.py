@@ -4,40 +4,74 @@ Everything the app does is a plain call here::
 
     import core
     media = core.load_media("clip.gif")
-    results = core.quantize_frames(media.frames, 16, mode="seeded", alphas=media.alphas)
+    results = core.quantize_frames(media.frames, 16, mode="stable", alphas=media.alphas)
     core.save_gif(results, "out.gif", durations=media.durations, loop=media.loop,
                   alphas=media.alphas)
     print(core.metrics.flicker(media.frames, [r.image for r in results]))
+
+What is listed in ``__all__`` is the public API, with the public submodules
+``core.metrics``, ``core.palette``, ``core.colorspace``, ``core.limits``,
+``core.media``, ``core.samples``, ``core.transfer`` and ``core.errors``.
+Modules whose names start with an underscore are internal (as in
+scikit-learn): their contents may change without notice.
 """
 
-from core import metrics, temporal
-from core.dither import dither, dither_results
+from core import colorspace, limits, metrics, palette, samples, transfer
+from core._cluster import ALGORITHMS, INITS, METRICS
+from core._dither import METHODS as DITHER_METHODS
+from core._dither import dither, dither_results
+from core._quantize import QuantizeOptions, quantize
+from core._result import QuantizeResult
+from core._save import GifWriter, save_gif, save_png, to_bytes
+from core._sequence import (
+    CUT_THRESHOLD,
+    DAMPING,
+    HYSTERESIS,
+    MODES,
+    StableKnobs,
+    quantize_frames,
+)
+from core._video import VIDEO_EXTENSIONS, constant_rate, load_video, looks_like_video, save_mp4
+from core.colorspace import SPACES
 from core.errors import MediaError
-from core.media import Media, load_media
+from core.media import ACCEPTED_EXTENSIONS, IMAGE_EXTENSIONS, Media, load_media
 from core.palette import Palette, to_css, to_gpl, to_hex_list, to_json, to_swatch_png
-from core.quantize import QuantizeResult, quantize
-from core.save import save_gif, save_png, to_bytes
-from core.sequence import MODE_LABELS, MODES, quantize_frames
 from core.transfer import TransferResult, transfer_palette
-from core.video import VIDEO_EXTENSIONS, load_video, looks_like_video, save_mp4
 
 __all__ = [
+    "ACCEPTED_EXTENSIONS",
+    "ALGORITHMS",
+    "CUT_THRESHOLD",
+    "DAMPING",
+    "DITHER_METHODS",
+    "HYSTERESIS",
+    "IMAGE_EXTENSIONS",
+    "INITS",
+    "METRICS",
     "MODES",
-    "MODE_LABELS",
+    "SPACES",
+    "VIDEO_EXTENSIONS",
+    "GifWriter",
     "Media",
     "MediaError",
     "Palette",
+    "QuantizeOptions",
     "QuantizeResult",
-    "VIDEO_EXTENSIONS",
+    "StableKnobs",
+    "TransferResult",
+    "colorspace",
+    "constant_rate",
     "dither",
     "dither_results",
-    "TransferResult",
+    "limits",
     "load_media",
     "load_video",
     "looks_like_video",
     "metrics",
+    "palette",
     "quantize",
     "quantize_frames",
+    "samples",
     "save_gif",
     "save_mp4",
     "save_png",
@@ -47,6 +81,6 @@ __all__ = [
     "to_hex_list",
     "to_json",
     "to_swatch_png",
-    "temporal",
+    "transfer",
     "transfer_palette",
 ]

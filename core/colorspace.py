@@ -12,17 +12,12 @@ import warnings
 import numpy as np
 from skimage.color import hsv2rgb, lab2rgb, rgb2hsv, rgb2lab
 
+from core._validation import check_choice
+
 SPACES = ("rgb", "hsv", "lab")
 
 # Scale of the HSV cone so its size is comparable with CIELAB and RGB (0-100).
 _HSV_SCALE = 100.0
-
-
-def check_space(space: str) -> str:
-    """Return ``space`` if it is a known colour space, else raise ``ValueError``."""
-    if space not in SPACES:
-        raise ValueError(f"space={space!r} is not supported; choose one of {SPACES}.")
-    return space
 
 
 def to_space(rgb: np.ndarray, space: str) -> np.ndarray:
@@ -42,7 +37,7 @@ def to_space(rgb: np.ndarray, space: str) -> np.ndarray:
     -------
     ndarray, shape (n, 3), float64
     """
-    check_space(space)
+    check_choice("space", space, SPACES)
     rgb = np.asarray(rgb, dtype=np.float64).reshape(-1, 3)
     if space == "rgb":
         return rgb.copy()
@@ -70,7 +65,7 @@ def from_space(coords: np.ndarray, space: str) -> np.ndarray:
     -------
     ndarray, shape (n, 3), float64 in [0, 255]
     """
-    check_space(space)
+    check_choice("space", space, SPACES)
     coords = np.asarray(coords, dtype=np.float64).reshape(-1, 3)
     if space == "rgb":
         return np.clip(coords, 0.0, 255.0)

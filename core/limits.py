@@ -20,8 +20,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PIL import Image
 
+from core._media_base import Media, fitted_size, frame_budget, read_source
 from core.errors import MediaError
-from core.media import Media, fitted_size, frame_budget, load_media, read_source
+from core.media import load_media
 
 
 @dataclass(frozen=True)

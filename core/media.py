@@ -1,107 +1,23 @@
-"""Reading images and animations into frames as a viewer shows them.
+"""Reading images, animations and video clips: the one entry point, :func:`load_media`.
 
-:func:`load_media` is the one entry point: it accepts a path, bytes or a binary
-file object, refuses what it cannot read with :class:`~core.errors.MediaError`
-(never a raw decoder error), refuses decompression bombs before decoding them,
-and returns full RGB frames with disposal and partial frames composited.
-Videos are read by :mod:`core.video` and arrive in the same :class:`Media`.
+It accepts a path, bytes or a binary file object, refuses what it cannot read
+with :class:`~core.errors.MediaError` (never a raw decoder error), and hands
+the bytes to the Pillow decoder (:mod:`core._image`) or the video decoder
+(:mod:`core._video`), which both return a :class:`Media`.
 """
 
 from __future__ import annotations
 
-import io
-import os
-import warnings
-from dataclasses import dataclass, field
+from core._image import load_image
+from core._media_base import MAX_PIXELS, Media, read_source
+from core._video import MAX_FRAMES, VIDEO_EXTENSIONS, load_video, looks_like_video
 
-import numpy as np
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+__all__ = ["ACCEPTED_EXTENSIONS", "MAX_PIXELS", "Media", "load_media", "read_source"]
 
-from core.errors import MediaError
-
-#: Formats Pillow may open. A short list on purpose: some other Pillow
-#: plugins (EPS) call external programs.
-IMAGE_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")
-#: File name extensions the app's uploader accepts.
-ACCEPTED_EXTENSIONS = ("png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff")
-#: Default cap on the pixels of one frame (the canvas), checked before decoding.
-MAX_PIXELS = 50_000_000
-
-
-@dataclass(frozen=True)
-class Media:
-    """Decoded frames of a still image, an animation or a video.
-
-    Attributes
-    ----------
-    frames : list of ndarray, shape (H, W, 3), uint8
-        Full frames, all of one size, as a viewer shows them.
-    alphas : list of ndarray, shape (H, W), uint8, or None
-        Alpha of each frame (255 opaque, 0 transparent); ``None`` when the
-        file has no transparency at all.
-    durations : list of int
-        How long each frame shows, in milliseconds, as the file says (0 where
-        it says nothing).
-    loop : int or None
-        GIF loop count: 0 loops forever, n plays n+1 times... as written in
-        the file; ``None`` when the file has no loop block (plays once).
-    format : str
-        ``"GIF"``, ``"PNG"``, ``"JPEG"``, ``"WEBP"``, ``"BMP"``, ``"TIFF"``
-        or ``"VIDEO"``.
-    total_frames : int
-        Frames in the file; more than ``len(frames)`` when ``max_frames`` or
-        ``max_decode_work`` cut the animation short.
-    original_size : (int, int) or None
-        (width, height) of the file's canvas when the frames were downscaled
-        while decoding (``max_frame_pixels``, ``max_total_pixels``), else ``None``.
-    """
-
-    frames: list
-    alphas: list | None
-    durations: list
-    loop: int | None
-    format: str
-    total_frames: int = field(default=0)
-    original_size: tuple[int, int] | None = None
-
-    @property
-    def is_animated(self) -> bool:
-        """True when there is more than one frame."""
-        return len(self.frames) > 1
-
-    @property
-    def size(self) -> tuple[int, int]:
-        """(width, height) of every frame."""
-        h, w = self.frames[0].shape[:2]
-        return w, h
-
-
-def read_source(source) -> bytes:
-    """The bytes of a path, a bytes-like object or a binary file object.
-
-    Raises
-    ------
-    MediaError
-        If the path does not exist or cannot be read, or the source is empty.
-    """
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source)
-    elif isinstance(source, (str, os.PathLike)):
-        try:
-            with open(source, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            raise MediaError(f"Could not read the file: {exc.strerror or exc}.") from exc
-    elif hasattr(source, "read"):
-        data = source.read()
-        if not isinstance(data, (bytes, bytearray)):
-            raise MediaError("The file object must be opened in binary mode.")
-        data = bytes(data)
-    else:
-        raise MediaError(f"Cannot read media from a {type(source).__name__}.")
-    if not data:
-        raise MediaError("The file is empty.")
-    return data
+#: File name extensions of the images the uploader accepts.
+IMAGE_EXTENSIONS = ("png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff")
+#: Every file name extension the uploader accepts: images and video clips.
+ACCEPTED_EXTENSIONS = IMAGE_EXTENSIONS + VIDEO_EXTENSIONS
 
 
 def load_media(
@@ -113,13 +29,15 @@ def load_media(
     max_total_pixels: int | None = None,
     max_decode_work: int | None = None,
 ) -> Media:
-    """Read a still image or an animated GIF/WebP/PNG into RGB frames.
+    """Read a still image, an animated GIF/WebP/PNG or a video clip into RGB frames.
 
     Parameters
     ----------
     source : str, os.PathLike, bytes or binary file object
-        PNG, JPEG, WebP, BMP, GIF or TIFF; animated GIF, WebP and PNG are
-        read frame by frame.
+        PNG, JPEG, WebP, BMP, GIF or TIFF (animated GIF, WebP and PNG are
+        read frame by frame), or an MP4, WebM or MOV clip, recognised by its
+        first bytes and read by :func:`core.load_video` with that function's
+        frame-rate and length caps.
     max_pixels : int
         Largest canvas (width x height) accepted; larger files are refused
         *before* their pixels are decoded (decompression bombs).
@@ -133,7 +51,8 @@ def load_media(
     max_decode_work : int, optional
         Cap on canvas pixels decoded over all frames (decoding time): a huge
         canvas with many frames is cut to ``max_decode_work // canvas`` frames
-        (at least one).
+        (at least one). Images only: a clip is bounded by ``max_frames`` and
+        the video caps instead.
 
     Returns
     -------
@@ -143,7 +62,7 @@ def load_media(
     Raises
     ------
     MediaError
-        If the data is not an image Pillow can read, is truncated or corrupt
+        If the data is not an image Pillow (or a clip ffmpeg) can read, is truncated or corrupt
         (a GIF must end with its trailer), or is over ``max_pixels``. The
         message is written for a person.
 
@@ -156,9 +75,6 @@ def load_media(
     images are converted to 8-bit sRGB (16-bit values scaled, not clipped).
     """
     data = read_source(source)
-    # Imported here: core.video builds on this module's Media.
-    from core.video import MAX_FRAMES, load_video, looks_like_video
-
     if looks_like_video(data):
         return load_video(
             data,
@@ -167,230 +83,11 @@ def load_media(
             max_frame_pixels=max_frame_pixels,
             max_total_pixels=max_total_pixels,
         )
-    try:
-        with warnings.catch_warnings():
-            # Pillow only *warns* between MAX_IMAGE_PIXELS and twice that.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return _decode(
-                data, max_pixels, max_frames, max_frame_pixels, max_total_pixels, max_decode_work
-            )
-    except MediaError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise MediaError(
-            "This image declares far more pixels than it can hold (a 'decompression bomb'); "
-            "it was not opened."
-        ) from exc
-    except UnidentifiedImageError as exc:
-        raise MediaError(
-            "This file is not an image or video that can be read (supported: PNG, JPEG, "
-            "WebP, BMP, GIF, TIFF, and MP4, WebM or MOV clips)."
-        ) from exc
-    except (
-        OSError,
-        SyntaxError,
-        ValueError,
-        EOFError,
-        IndexError,
-        TypeError,
-        KeyError,
-        ZeroDivisionError,
-        OverflowError,
-        MemoryError,
-    ) as exc:
-        # Pillow reports truncated or corrupt data with any of these.
-        raise MediaError(
-            "The image is damaged or truncated and could not be decoded. "
-            "Try re-exporting it from the program that made it."
-        ) from exc
-
-
-def _decode(
-    data: bytes,
-    max_pixels: int,
-    max_frames: int | None,
-    max_frame_pixels: int | None,
-    max_total_pixels: int | None,
-    max_decode_work: int | None,
-) -> Media:
-    im = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
-    check_pixels(im.size, max_pixels)
-    fmt = im.format or "IMAGE"
-    if fmt == "GIF" and not _gif_complete(data):
-        raise MediaError(
-            "The GIF file is truncated: it ends before its last frame is complete "
-            "(perhaps the download or upload was cut short)."
-        )
-    total = int(getattr(im, "n_frames", 1))
-    limit = total if max_frames is None else min(total, int(max_frames))
-    if max_decode_work is not None:
-        limit = min(limit, max(1, int(max_decode_work) // (im.size[0] * im.size[1])))
-    budget = frame_budget(max_frame_pixels, max_total_pixels, limit)
-    loop = im.info.get("loop")
-    scale, original_size = 1.0, None
-    if im.size[0] * im.size[1] > budget:
-        scale = float(np.sqrt(budget / (im.size[0] * im.size[1])))
-        original_size = _oriented_size(im) if total == 1 else im.size
-        if total == 1 and fmt == "JPEG":
-            # Let libjpeg decode at 1/2 to 1/8 size: a 50-megapixel photo never
-            # exists at full size. draft() keeps at least the size asked for.
-            wanted = (int(im.size[0] * scale) + 1, int(im.size[1] * scale) + 1)
-            im.draft("RGB", wanted)
-            scale = float(np.sqrt(budget / (im.size[0] * im.size[1])))
-    rgba_frames, durations, has_alpha = [], [], False
-    for i, frame in enumerate(ImageSequence.Iterator(im)):
-        if i >= limit:
-            break
-        check_pixels(frame.size, max_pixels)
-        if total == 1 and frame.getexif().get(0x0112, 1) != 1:
-            # Only when turned: exif_transpose copies even an upright image.
-            frame = ImageOps.exif_transpose(frame)
-        rgb, alpha = _to_rgb_alpha(frame, scale)
-        has_alpha |= alpha is not None
-        rgba_frames.append((rgb, alpha))
-        durations.append(int(frame.info.get("duration", 0) or 0))
-    if not rgba_frames:
-        raise MediaError("The file holds no frames.")
-    frames, alphas = _common_canvas(rgba_frames, has_alpha)
-    return Media(
-        frames,
-        alphas,
-        durations,
-        None if loop is None else int(loop),
-        fmt,
-        total,
-        original_size,
+    return load_image(
+        data,
+        max_pixels=max_pixels,
+        max_frames=max_frames,
+        max_frame_pixels=max_frame_pixels,
+        max_total_pixels=max_total_pixels,
+        max_decode_work=max_decode_work,
     )
-
-
-def _oriented_size(im: Image.Image) -> tuple[int, int]:
-    # EXIF orientations 5-8 turn the picture by 90 degrees: width and height swap.
-    w, h = im.size
-    return (h, w) if im.getexif().get(0x0112) in (5, 6, 7, 8) else (w, h)
-
-
-def _gif_complete(data: bytes) -> bool:
-    """True when the GIF's blocks run whole up to its trailer byte (``;``).
-
-    Pillow reads a GIF cut between frames without complaint and reports fewer
-    frames; walking the block structure tells a truncated file from a whole one.
-    """
-    if len(data) < 13:
-        return False
-    pos = 13
-    flags = data[10]
-    if flags & 0x80:
-        pos += 3 << ((flags & 7) + 1)
-    while pos < len(data):
-        block = data[pos]
-        if block == 0x3B:
-            return True
-        if block == 0x21:
-            pos += 2
-        elif block == 0x2C:
-            if pos + 10 > len(data):
-                return False
-            flags = data[pos + 9]
-            pos += 10
-            if flags & 0x80:
-                pos += 3 << ((flags & 7) + 1)
-            pos += 1  # LZW minimum code size
-        else:
-            # Pillow skips a stray byte (e.g. a second header glued on); so do we.
-            pos += 1
-            continue
-        # Data sub-blocks: a length byte, that many bytes, until a length of 0.
-        while pos < len(data) and data[pos]:
-            pos += data[pos] + 1
-        pos += 1
-    return False
-
-
-def check_pixels(size: tuple[int, int], max_pixels: int, what: str = "image") -> None:
-    """Raise :class:`MediaError` if a (width, height) canvas is empty or over ``max_pixels``."""
-    w, h = size
-    if w <= 0 or h <= 0:
-        raise MediaError(f"The {what} has no pixels ({w}x{h}).")
-    if w * h > max_pixels:
-        raise MediaError(
-            f"The {what} is {w}x{h} ({w * h / 1e6:.1f} megapixels); the limit is "
-            f"{max_pixels / 1e6:.0f} megapixels. Resize it and try again."
-        )
-
-
-def frame_budget(max_frame_pixels: float | None, max_total_pixels: float | None,
-                 frames: int) -> float:
-    """Pixels one frame may keep when ``frames`` frames share ``max_total_pixels``.
-
-    ``None`` for a limit means no limit; the result is ``inf`` when neither is set.
-    """
-    return min(max_frame_pixels or np.inf, (max_total_pixels or np.inf) / max(1, frames))
-
-
-def fitted_size(size: tuple[int, int], budget: float) -> tuple[int, int]:
-    """(width, height) scaled by one factor to at most ``budget`` pixels; unchanged if it fits."""
-    w, h = size
-    if w * h <= budget:
-        return w, h
-    scale = np.sqrt(budget / (w * h))
-    return max(1, int(w * scale)), max(1, int(h * scale))
-
-
-def _to_rgb_alpha(frame: Image.Image, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray | None]:
-    """The frame as RGB and alpha arrays, resized by ``scale`` in Pillow first.
-
-    Resizing before the arrays are made keeps a large frame from existing
-    more than once at full size.
-    """
-    mode = frame.mode
-    if mode.startswith("I;16") or mode in ("I", "F"):
-        # 16-bit (or float) greyscale: scale to 8 bits; convert("RGB") would clip at 255.
-        values = np.asarray(frame)
-        if mode != "F":
-            # rint(v / 257) in integers: a uint32 temporary, not a float64 one.
-            values = (np.clip(values, 0, 65535).astype(np.uint32) * 2 + 257) // 514
-        grey = np.clip(np.rint(values) if mode == "F" else values, 0, 255).astype(np.uint8)
-        image = Image.fromarray(grey).convert("RGB")
-    else:
-        transparent = mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in frame.info
-        target = "RGBA" if transparent else "RGB"
-        image = frame if mode == target else frame.convert(target)
-    if scale < 1.0:
-        w, h = image.size
-        size = (max(1, round(w * scale)), max(1, round(h * scale)))
-        # reducing_gap: box-reduce by an integer factor first, then Lanczos;
-        # 4x faster on a 50-megapixel canvas and visually the same.
-        image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
-    elif image is frame:
-        # A copy: an array made from the live frame itself can be overwritten
-        # when the GIF reader composites the next frame (Pillow 13).
-        image = frame.copy()
-    arr = np.asarray(image)
-    if image.mode == "RGBA":
-        return np.ascontiguousarray(arr[..., :3]), np.ascontiguousarray(arr[..., 3])
-    return arr, None
-
-
-def _common_canvas(frames, has_alpha):
-    height = max(rgb.shape[0] for rgb, _ in frames)
-    width = max(rgb.shape[1] for rgb, _ in frames)
-    out_rgb, out_alpha = [], []
-    for rgb, alpha in frames:
-        h, w = rgb.shape[:2]
-        if alpha is None and has_alpha:
-            alpha = np.full((h, w), 255, dtype=np.uint8)
-        if (h, w) != (height, width):
-            canvas = np.zeros((height, width, 3), dtype=np.uint8)
-            canvas[:h, :w] = rgb
-            rgb = canvas
-            grown = np.zeros((height, width), dtype=np.uint8)
-            grown[:h, :w] = 255 if alpha is None else alpha
-            alpha, has_alpha = grown, True
-        out_rgb.append(rgb)
-        out_alpha.append(alpha)
-    if has_alpha:
-        out_alpha = [
-            np.full((height, width), 255, dtype=np.uint8) if a is None else a for a in out_alpha
-        ]
-        return out_rgb, out_alpha
-    return out_rgb, None

@@ -31,11 +31,13 @@ from scipy.optimize import linear_sum_assignment
 from skimage.color import lab2lch
 
 from core import metrics
-from core.cluster import check_choice
+from core._histogram import pack_rgb, unpack_rgb
+from core._quantize import quantize
+from core._result import QuantizeResult
+from core._sequence import quantize_frames
+from core._validation import check_choice, check_image, check_k
 from core.colorspace import from_space, to_space, to_srgb8
 from core.palette import Palette
-from core.quantize import QuantizeResult, check_image, check_k, quantize
-from core.sequence import quantize_frames
 
 METHODS = (
     "frequency",
@@ -330,10 +332,9 @@ def match_palettes(
 def _colour_pairs(frame: np.ndarray, labels: np.ndarray):
     # Distinct (label, colour) pairs of a frame: each gets its new colour once,
     # then every pixel looks it up, so equal colours always map alike.
-    p = frame.reshape(-1, 3).astype(np.int64)
-    key = (labels.reshape(-1).astype(np.int64) << 24) | (p[:, 0] << 16) | (p[:, 1] << 8) | p[:, 2]
+    key = (labels.reshape(-1).astype(np.int64) << 24) | pack_rgb(frame, np.int64)
     uniq, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-    rgb = np.column_stack([(uniq >> 16) & 255, (uniq >> 8) & 255, uniq & 255])
+    rgb = unpack_rgb(uniq)
     return uniq >> 24, rgb, inverse, counts
 
 

@@ -16,6 +16,7 @@ import core
 from core.limits import DEFAULT_LIMITS
 from core.palette import EXPORTS
 from core.samples import SAMPLES
+from ui.labels import MODE_LABELS
 
 APP = "../streamlit_app.py"
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,14 +80,14 @@ def test_first_load_compares_every_mode_of_the_sample_animation():
     at = start()
     assert not at.error
     page = texts(at)
-    for label in core.MODE_LABELS.values():
+    for label in MODE_LABELS.values():
         assert label in page
     assert "flickers" in page and "x less" in page
     # Flicker and colour error for each mode, an animation per column, the flicker chart.
     assert [m.label for m in at.metric].count("Flicker") == len(core.MODES)
     assert len(at.image) >= 1 + len(core.MODES)
     spec = at.get("plotly_chart")[0].proto.spec
-    assert all(core.MODE_LABELS[m] in spec for m in core.MODES)
+    assert all(MODE_LABELS[m] in spec for m in core.MODES)
 
 
 def test_independent_flickers_more_than_seeded_on_the_sample():

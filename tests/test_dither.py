@@ -8,7 +8,7 @@ from skimage import data
 
 import core
 from core import metrics
-from core.dither import METHODS, bayer_matrix, dither, dither_results
+from core._dither import METHODS, bayer_matrix, dither, dither_results
 
 
 def test_bayer_matrix_is_a_permutation_of_thresholds():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from core.histogram import SAMPLE_PIXELS, color_histogram
+from core._histogram import SAMPLE_PIXELS, color_histogram
 
 
 def test_few_colour_image_is_exact():

@@ -1,4 +1,4 @@
-"""Behaviour of core.quantize on real and constructed images."""
+"""Behaviour of core._quantize on real and constructed images."""
 
 from __future__ import annotations
 
@@ -155,7 +155,7 @@ def test_bad_image_array():
 
 
 def test_many_colours_cluster_on_a_pooled_sample_but_every_pixel_gets_its_nearest(china):
-    from core.quantize import CLUSTER_ROWS
+    from core._quantize import CLUSTER_ROWS
 
     crop = china[:150, :200]
     assert len(np.unique(crop.reshape(-1, 3), axis=0)) > CLUSTER_ROWS

@@ -7,17 +7,14 @@ import pytest
 from skimage import data
 
 import core
-from core import metrics, temporal
-from core.sequence import CUT_THRESHOLD, MODE_LABELS, MODES
+from core import _temporal as temporal
+from core import metrics
+from core._sequence import CUT_THRESHOLD
 
 
 def _scores(frames, results):
     images = [r.image for r in results]
     return metrics.flicker(frames, images), metrics.mean_delta_e(frames, images)
-
-
-def test_stable_mode_is_listed():
-    assert "stable" in MODES and "stable" in MODE_LABELS
 
 
 @pytest.mark.slow

@@ -12,7 +12,7 @@ import pytest
 from skimage import data
 
 import core
-from core.video import VIDEO_EXTENSIONS, constant_rate, load_video, looks_like_video, save_mp4
+from core._video import VIDEO_EXTENSIONS, constant_rate, load_video, looks_like_video, save_mp4
 
 
 def _clip(n=20, fps=50, suffix=".mp4", size=(96, 128), **kw) -> bytes:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-import core
-from core import viz
+from ui import figures
 from ui.compute import NAIVE_MODE, View, cloud_pixels
-from ui.settings import SPACE_LABELS
+from ui.labels import SPACE_LABELS, mode_label
 
 
 def show(view: View) -> None:
     """Draw the 3D tab."""
     pixels = cloud_pixels(view.source.key, view.source.media)
     runs = view.runs
-    space = SPACE_LABELS[view.settings.space]
+    space = SPACE_LABELS[view.settings.options.space]
     st.markdown(
         f"Every dot is a pixel of the picture ({len(pixels):,} of them, picked at random), "
         f"placed by its colour in **{space}** space and drawn in its own colour. "
@@ -24,7 +23,7 @@ def show(view: View) -> None:
     if "still" in runs:
         run = runs["still"]
         st.plotly_chart(
-            viz.color_cloud(pixels, run.space, run.centers, [p.colors for p in run.palettes]),
+            figures.color_cloud(pixels, run.space, run.centers, [p.colors for p in run.palettes]),
             key="cloud_still",
         )
         return
@@ -35,14 +34,14 @@ def show(view: View) -> None:
     default = [m for m in (NAIVE_MODE, "seeded") if m in runs] or list(runs)[:2]
     chosen = st.multiselect(
         "Show", list(runs), default=default, key="cloud_modes",
-        format_func=lambda m: core.MODE_LABELS.get(m, m),
+        format_func=lambda m: mode_label(m),
     )
     columns = st.columns(2)
     for i, mode in enumerate(chosen):
         run = runs[mode]
         with columns[i % 2]:
-            st.markdown(f"**{core.MODE_LABELS.get(mode, mode)}**")
-            figure = viz.color_cloud(
+            st.markdown(f"**{mode_label(mode)}**")
+            figure = figures.color_cloud(
                 pixels, run.space, run.centers, [p.colors for p in run.palettes]
             )
             st.plotly_chart(figure, key=f"cloud_{mode}")

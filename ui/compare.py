@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 import streamlit as st
 
 import core
-from core import viz
-from core.cluster import METRICS
-from core.colorspace import SPACES
+from ui import figures
 from ui.compute import NAIVE_MODE, Run, View, original_gif, run_still
-from ui.settings import METRIC_LABELS, SPACE_LABELS
+from ui.labels import METRIC_LABELS, SPACE_LABELS, mode_label
 
 DELTA_E_HELP = (
     "ΔE measures how different two colours look: about 1 is just visible, 2-3 is "
@@ -26,7 +23,7 @@ FLICKER_HELP = (
 
 def short_label(mode: str) -> str:
     """A mode's name for sentences: its label without the explanation in brackets."""
-    return core.MODE_LABELS.get(mode, mode).split(" (")[0]
+    return mode_label(mode).split(" (")[0]
 
 
 def flicker_sentence(mode: str, run: Run, base: Run) -> str:
@@ -67,6 +64,11 @@ def _animation(view: View) -> None:
         f"*(The sidebar's initialisation applies to the other columns; "
         f"{short_label(NAIVE_MODE).lower()} always starts at random, to show that flicker.)*"
     )
+    if "seeded" not in runs:
+        st.caption(
+            "Seeded is left out: Agglomerative clustering merges colours step by step and "
+            "has no starting colours to carry over. Choose KMeans or MiniBatchKMeans to see it."
+        )
     base = runs.get(NAIVE_MODE)
     if base is not None:
         for mode, run in runs.items():
@@ -79,7 +81,7 @@ def _animation(view: View) -> None:
         st.caption(f"{len(media.frames)} frames, {media.size[0]}x{media.size[1]} pixels")
     for column, (mode, run) in zip(columns[1:], runs.items()):
         with column:
-            st.markdown(f"**{core.MODE_LABELS.get(mode, mode)}**")
+            st.markdown(f"**{mode_label(mode)}**")
             st.image(run.preview, width="stretch")
             left, right = st.columns(2)
             left.metric("Flicker", f"{run.flicker:.2f}", help=FLICKER_HELP)
@@ -87,8 +89,8 @@ def _animation(view: View) -> None:
                          "original, mean ΔE. " + DELTA_E_HELP)
     st.markdown("##### Flicker frame by frame")
     st.caption("Lower is steadier. " + FLICKER_HELP)
-    series = {core.MODE_LABELS.get(m, m): r.flicker_series for m, r in runs.items()}
-    st.plotly_chart(viz.flicker_chart(series), key="flicker_chart")
+    series = {mode_label(m): r.flicker_series for m, r in runs.items()}
+    st.plotly_chart(figures.flicker_chart(series), key="flicker_chart")
 
 
 def _still(view: View) -> None:
@@ -109,12 +111,13 @@ def _still(view: View) -> None:
         required=True,
     )
     if what == "spaces":
-        variants = {SPACE_LABELS[s]: replace(settings, space=s) for s in SPACES}
+        variants = {SPACE_LABELS[s]: settings.with_options(space=s) for s in core.SPACES}
         note = None
     else:
         # Manhattan distance is k-medians, which only the KMeans algorithm runs.
         variants = {
-            METRIC_LABELS[m]: replace(settings, metric=m, algorithm="kmeans") for m in METRICS
+            METRIC_LABELS[m]: settings.with_options(metric=m, algorithm="kmeans")
+            for m in core.METRICS
         }
         note = "Both use the KMeans algorithm here: Manhattan distance needs it."
     columns = st.columns(len(variants))

@@ -18,9 +18,10 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 import core
-from core import viz
 from core.limits import DEFAULT_LIMITS, fit_to_limits, load_within_limits
 from core.samples import load_sample
+from ui import preview
+from ui.labels import mode_label
 from ui.settings import Settings
 
 #: The mode that shows the naive flicker: every frame from its own random start.
@@ -90,9 +91,8 @@ def mode_settings(settings: Settings, mode: str) -> Settings:
     are reset for the others, so moving them recomputes only the stable mode.
     """
     if mode != STABLE_MODE:
-        defaults = Settings()
-        settings = replace(settings, hysteresis=defaults.hysteresis, damping=defaults.damping)
-    return replace(settings, init="random") if mode == NAIVE_MODE else settings
+        settings = replace(settings, knobs=core.StableKnobs())
+    return settings.with_options(init="random") if mode == NAIVE_MODE else settings
 
 
 def digest(data: bytes) -> str:
@@ -127,13 +127,13 @@ def sample_source(name: str) -> Source:
 @st.cache_data(max_entries=4, show_spinner="Preparing the original for playback…")
 def original_gif(key: str, _media: core.Media) -> bytes:
     """The original animation as GIF bytes that play in the page."""
-    return viz.preview_gif(_media.frames, _media.durations, _media.loop)
+    return preview.preview_gif(_media.frames, _media.durations, _media.loop)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def cloud_pixels(key: str, _media: core.Media) -> np.ndarray:
     """A fixed sample of the source's pixels for the 3-D colour cloud."""
-    return viz.sample_pixels(_media.frames, viz.CLOUD_POINTS, seed=0)
+    return preview.sample_pixels(_media.frames, preview.CLOUD_POINTS, seed=0)
 
 
 def _bar(label: str, total: int) -> tuple[DeltaGenerator, Callable[[int, int], None]]:
@@ -152,7 +152,7 @@ def run_mode(key: str, settings: Settings, mode: str, _media: core.Media) -> Run
     Draws a progress bar (frames done of total) while it works; a cached
     result comes back at once and its bar is already gone.
     """
-    label = core.MODE_LABELS.get(mode, mode)
+    label = mode_label(mode)
     frames, alphas = _media.frames, _media.alphas
     bar, report = _bar(label, len(frames))
     results = core.quantize_frames(
@@ -168,7 +168,7 @@ def run_mode(key: str, settings: Settings, mode: str, _media: core.Media) -> Run
         core.save_gif, results, durations=_media.durations, loop=_media.loop, alphas=alphas
     )
     w = results[0].labels.shape[1]
-    preview = gif if w <= viz.MAX_GIF_WIDTH else viz.result_gif(
+    shown = gif if w <= preview.MAX_GIF_WIDTH else preview.result_gif(
         results, _media.durations, _media.loop, alphas
     )
     bar.empty()  # also when the cache replays this function's elements
@@ -180,7 +180,7 @@ def run_mode(key: str, settings: Settings, mode: str, _media: core.Media) -> Run
         flicker=core.metrics.mean_flicker(series),
         mean_delta_e=core.metrics.mean_delta_e(frames, quantized, alphas),
         file=gif,
-        preview=preview,
+        preview=shown,
     )
 
 
@@ -188,7 +188,7 @@ def run_mode(key: str, settings: Settings, mode: str, _media: core.Media) -> Run
 def mp4_file(key: str, settings: Settings, mode: str, _gif: bytes) -> bytes:
     """An H.264 MP4 of one mode's result, decoded from its exact GIF."""
     result = core.load_media(_gif)
-    frames, fps = core.video.constant_rate(result.frames, result.durations)
+    frames, fps = core.constant_rate(result.frames, result.durations)
     return core.to_bytes(core.save_mp4, frames, fps=fps)
 
 
@@ -214,11 +214,18 @@ def run_still(key: str, settings: Settings, _media: core.Media) -> Run:
     )
 
 
+def modes_for(settings: Settings) -> list[str]:
+    """The animation modes these settings can run: not "seeded" with Ward (nothing to seed)."""
+    if settings.options.algorithm == "agglomerative":
+        return [m for m in core.MODES if m != "seeded"]
+    return list(core.MODES)
+
+
 def run_all(source: Source, settings: Settings) -> dict[str, Run]:
-    """Every mode of an animation (``core.MODES``), or ``{"still": run}`` for a still."""
+    """Every mode of an animation (:func:`modes_for`), or ``{"still": run}`` for a still."""
     if not source.media.is_animated:
         return {"still": run_still(source.key, settings, source.media)}
     return {
         mode: run_mode(source.key, mode_settings(settings, mode), mode, source.media)
-        for mode in core.MODES
+        for mode in modes_for(settings)
     }

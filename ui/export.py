@@ -6,11 +6,11 @@ from pathlib import PurePath
 
 import streamlit as st
 
-import core
 from core.palette import EXPORTS
 from ui import palette as palette_tab
 from ui.compare import short_label
 from ui.compute import View, mode_settings, mp4_file
+from ui.labels import mode_label
 
 #: What each palette format is for, in a few words.
 FORMAT_NOTES = {
@@ -45,7 +45,7 @@ def show(view: View) -> None:
             column.download_button(
                 f"GIF: {short_label(mode)}", run.file, f"{base}_{mode}.gif", "image/gif",
                 key=f"download_gif_{mode}", icon=":material/download:",
-                help=core.MODE_LABELS.get(mode, mode),
+                help=mode_label(mode),
             )
             column.caption(f"{len(run.file) / 1e6:.1f} MB")
         show_mp4(view, base)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-import core
-from core import viz
 from core.palette import Palette, to_swatch_png
+from ui import figures
 from ui.compute import View
+from ui.labels import mode_label
 
 
 def frame_key(view: View) -> str:
@@ -27,7 +27,7 @@ def selected(view: View) -> tuple[str, Palette]:
     mode = mode if mode in runs else next(iter(runs))
     frames = len(runs[mode].palettes)
     frame = min(int(st.session_state.get(frame_key(view), 1)), frames)
-    return f"{core.MODE_LABELS.get(mode, mode)}, frame {frame}", runs[mode].palettes[frame - 1]
+    return f"{mode_label(mode)}, frame {frame}", runs[mode].palettes[frame - 1]
 
 
 def show(view: View) -> None:
@@ -39,7 +39,7 @@ def show(view: View) -> None:
             list(runs),
             default="seeded" if "seeded" in runs else next(iter(runs)),
             key="palette_mode",
-            format_func=lambda m: core.MODE_LABELS.get(m, m),
+            format_func=lambda m: mode_label(m),
             required=True,
         )
         st.slider(
@@ -52,7 +52,7 @@ def show(view: View) -> None:
         "as the part of the picture painted in that colour."
     )
     st.image(to_swatch_png(palette, width=900, height=48), width="stretch")
-    st.plotly_chart(viz.palette_bar(palette), key="palette_bar")
+    st.plotly_chart(figures.palette_bar(palette), key="palette_bar")
     if "still" not in runs:
         mode = st.session_state["palette_mode"]
         st.markdown("##### Palette timeline")
@@ -61,4 +61,4 @@ def show(view: View) -> None:
             "Steady bands mean steady colours; a band that changes colour from one column "
             "to the next is flicker."
         )
-        st.plotly_chart(viz.palette_timeline(runs[mode].palettes), key="palette_timeline")
+        st.plotly_chart(figures.palette_timeline(runs[mode].palettes), key="palette_timeline")

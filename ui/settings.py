@@ -6,54 +6,44 @@ for someone who has never heard of k-means.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 
 import streamlit as st
 
-from core.dither import METHOD_LABELS as DITHER_LABELS
+import core
 from core.limits import DEFAULT_LIMITS
-from core.sequence import DAMPING, HYSTERESIS
+from ui.labels import ALGORITHM_LABELS, DITHER_LABELS, INIT_LABELS, METRIC_LABELS, SPACE_LABELS
 
 #: Pixels darker / lighter than these CIELAB L* values are "near black / white".
 NEAR_BLACK_L = 8.0
 NEAR_WHITE_L = 95.0
 
-SPACE_LABELS = {"rgb": "RGB", "hsv": "HSV", "lab": "Lab (matches human vision)"}
-METRIC_LABELS = {"euclidean": "Euclidean", "manhattan": "Manhattan"}
-ALGORITHM_LABELS = {
-    "kmeans": "KMeans",
-    "minibatch": "MiniBatchKMeans",
-    "agglomerative": "Agglomerative",
-}
-INIT_LABELS = {"k-means++": "k-means++ (spread out)", "random": "random pixels"}
-
 
 @dataclass(frozen=True)
 class Settings:
-    """The clustering choices made in the sidebar (keyword arguments of ``core.quantize``)."""
+    """What the sidebar is set to: ``k``, the clustering options, dithering, stable knobs.
+
+    The clustering choices are a :class:`core.QuantizeOptions` and the stable
+    mode's a :class:`core.StableKnobs`, so they are checked where core checks
+    them and never listed twice.
+    """
 
     k: int = 8
-    space: str = "lab"
-    metric: str = "euclidean"
-    algorithm: str = "kmeans"
-    init: str = "k-means++"
-    seed: int = 0
-    min_lightness: float | None = None
-    max_lightness: float | None = None
+    options: core.QuantizeOptions = field(default_factory=core.QuantizeOptions)
     dither: str = "none"
-    hysteresis: float = HYSTERESIS
-    damping: float = DAMPING
+    knobs: core.StableKnobs = field(default_factory=core.StableKnobs)
 
     def kwargs(self) -> dict:
         """Keyword arguments for ``core.quantize``: the clustering choices without ``k``."""
-        options = asdict(self)
-        for name in ("k", "dither", "hysteresis", "damping"):
-            del options[name]
-        return options
+        return asdict(self.options)
 
     def frame_kwargs(self) -> dict:
         """Keyword arguments for ``core.quantize_frames``: :meth:`kwargs` and the stable knobs."""
-        return {**self.kwargs(), "hysteresis": self.hysteresis, "damping": self.damping}
+        return {**self.kwargs(), **asdict(self.knobs)}
+
+    def with_options(self, **changes) -> Settings:
+        """These settings with some clustering options changed (``space="hsv"``...)."""
+        return replace(self, options=replace(self.options, **changes))
 
 
 def sidebar() -> Settings:
@@ -105,12 +95,12 @@ def sidebar() -> Settings:
     )
     with sb.expander("Stable mode (animations)"):
         hysteresis = st.slider(
-            "Hysteresis (ΔE)", 0.0, 5.0, HYSTERESIS, 0.5, key="hysteresis",
+            "Hysteresis (ΔE)", 0.0, 5.0, core.HYSTERESIS, 0.5, key="hysteresis",
             help="A pixel keeps last frame's colour unless another palette colour is this much "
             "closer: stops pixels on an edge from toggling.",
         )
         damping = st.slider(
-            "Damping (ΔE)", 0.0, 6.0, DAMPING, 0.5, key="damping",
+            "Damping (ΔE)", 0.0, 6.0, core.DAMPING, 0.5, key="damping",
             help="A palette colour holds still until its group of pixels has moved this much: "
             "stops whole areas from changing shade. The defaults work; 0 turns it off.",
         )
@@ -121,8 +111,7 @@ def sidebar() -> Settings:
         f"frames. Bigger frames are scaled down to {limits.max_frame_pixels / 1e6:.1f} megapixels "
         f"({limits.max_total_pixels / 1e6:.0f} megapixels over all frames), with a notice."
     )
-    return Settings(
-        k=int(k),
+    options = core.QuantizeOptions(
         space=space,
         metric=metric,
         algorithm=algorithm,
@@ -130,7 +119,6 @@ def sidebar() -> Settings:
         seed=int(seed),
         min_lightness=NEAR_BLACK_L if no_black else None,
         max_lightness=NEAR_WHITE_L if no_white else None,
-        dither=dither,
-        hysteresis=float(hysteresis),
-        damping=float(damping),
     )
+    knobs = core.StableKnobs(hysteresis=float(hysteresis), damping=float(damping))
+    return Settings(k=int(k), options=options, dither=dither, knobs=knobs)

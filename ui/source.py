@@ -8,7 +8,6 @@ import core
 from core.limits import DEFAULT_LIMITS
 from core.media import ACCEPTED_EXTENSIONS
 from core.samples import SAMPLES
-from core.video import VIDEO_EXTENSIONS
 from ui.compute import Source, sample_source, upload_source
 from ui.markup import plain
 
@@ -28,7 +27,7 @@ def pick_source() -> Source | None:
     )
     upload = right.file_uploader(
         "…or upload your own image, GIF or video",
-        type=[*ACCEPTED_EXTENSIONS, *VIDEO_EXTENSIONS],
+        type=list(ACCEPTED_EXTENSIONS),
         key="upload",
         max_upload_size=DEFAULT_LIMITS.max_upload_mb,
         help="While a file is uploaded it replaces the sample; remove it (×) to go back.",

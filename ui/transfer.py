@@ -1,18 +1,14 @@
-"""The Transfer tab: repaint the current picture with the colours of another one.
-
-``core.transfer`` is imported inside :func:`show`, so the rest of the page
-works on a checkout that does not have it yet.
-"""
+"""The Transfer tab: repaint the current picture with the colours of another one."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 import core
-from core import viz
 from core.limits import DEFAULT_LIMITS
-from core.media import ACCEPTED_EXTENSIONS
+from core.media import IMAGE_EXTENSIONS
 from core.samples import SAMPLES
+from ui import figures, preview
 from ui.compute import Source, View, original_gif, sample_source, upload_source
 from ui.markup import plain
 
@@ -28,13 +24,11 @@ METHOD_NOTES = {
 @st.cache_data(max_entries=8, show_spinner="Transferring the colours…")
 def _transfer(source_key: str, target_key: str, k: int, method: str, seed: int,
               _source: core.Media, _target: core.Media):
-    from core import transfer
-
     frames = _source.frames if _source.is_animated else _source.frames[0]
-    result = transfer.transfer_palette(frames, _target.frames[0], k, method=method, seed=seed)
+    result = core.transfer_palette(frames, _target.frames[0], k, method=method, seed=seed)
     if len(result.frames) > 1:
-        return result, viz.preview_gif(result.frames, _source.durations, _source.loop)
-    return result, viz.png_bytes(result.frames[0])
+        return result, preview.preview_gif(result.frames, _source.durations, _source.loop)
+    return result, preview.png_bytes(result.frames[0])
 
 
 def _target() -> Source | None:
@@ -43,7 +37,7 @@ def _target() -> Source | None:
     sample = left.selectbox("Take the colours of…", stills, index=min(1, len(stills) - 1),
                             key="transfer_sample")
     upload = right.file_uploader(
-        "…or of your own image", type=list(ACCEPTED_EXTENSIONS), key="transfer_upload",
+        "…or of your own image", type=list(IMAGE_EXTENSIONS), key="transfer_upload",
         max_upload_size=DEFAULT_LIMITS.max_upload_mb,
     )
     if upload is None:
@@ -57,11 +51,6 @@ def _target() -> Source | None:
 
 def show(view: View) -> None:
     """Draw the Transfer tab."""
-    try:
-        from core import transfer
-    except ImportError:
-        st.info("Palette transfer is not available in this version yet.")
-        return
     st.markdown(
         "Repaint the current picture with the colours of another one: both are reduced to "
         "k colours, then each colour of the current picture is replaced by one of the other's."
@@ -71,8 +60,8 @@ def show(view: View) -> None:
     k = left.slider("Colours (k)", 2, 32, min(view.settings.k, 32), key="transfer_k",
                     help="How many colours are taken from each picture.")
     method = right.selectbox(
-        "Method", list(transfer.METHODS), key="transfer_method",
-        index=list(transfer.METHODS).index("matching") if "matching" in transfer.METHODS else 0,
+        "Method", list(core.transfer.METHODS), key="transfer_method",
+        index=list(core.transfer.METHODS).index("matching"),
         format_func=lambda m: f"{m}: {METHOD_NOTES[m]}" if m in METHOD_NOTES else m,
         help="How source colours are paired with target colours.",
     )
@@ -82,7 +71,7 @@ def show(view: View) -> None:
                      help="Runs the transfer, and again whenever a setting here changes."):
         return
     try:
-        result, data = _transfer(view.source.key, target.key, k, method, view.settings.seed,
+        result, data = _transfer(view.source.key, target.key, k, method, view.settings.options.seed,
                            view.source.media, target.media)
     except ValueError as exc:
         st.error(f"The transfer did not work: {exc}")
@@ -112,7 +101,7 @@ def _result(view: View, target: Source, result, data: bytes) -> None:
     )
     st.markdown("##### Which colour went where")
     st.plotly_chart(
-        viz.transfer_mapping(result.source_palette, result.target_palette, result.mapping),
+        figures.transfer_mapping(result.source_palette, result.target_palette, result.mapping),
         key="transfer_mapping",
     )
     if result.mapping is None:

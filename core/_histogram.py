@@ -23,7 +23,8 @@ SAMPLE_PIXELS = 1 << 19
 #: A frame gets exact colours when the pixels in bins holding more than one
 #: colour are at most this many (the exact split sorts only those pixels).
 EXACT_SPLIT_PIXELS = 1 << 17
-#: :func:`merge_histograms` pools rows into bins above this many rows in all.
+#: A global palette pools its rows into bins above this many rows in all
+#: (300 downscaled photo frames hold millions of distinct colours).
 MERGE_ROWS = 1 << 19
 
 _BITS = 5
@@ -85,9 +86,20 @@ def _bin_of_code(codes: np.ndarray) -> np.ndarray:
     return ((r << (2 * _BITS)) | (g << _BITS) | b).astype(np.uint16)
 
 
-def _code_of(pixels: np.ndarray) -> np.ndarray:
-    p = pixels.astype(np.int32)
+def pack_rgb(pixels: np.ndarray, dtype=np.int32) -> np.ndarray:
+    """One integer ``r << 16 | g << 8 | b`` per colour of an (..., 3) uint8 array.
+
+    Packed codes let numpy compare, sort and ``unique`` colours as scalars.
+    ``dtype=np.int64`` leaves room to pack more above bit 24.
+    """
+    p = np.asarray(pixels).reshape(-1, 3).astype(dtype)
     return (p[:, 0] << 16) | (p[:, 1] << 8) | p[:, 2]
+
+
+def unpack_rgb(codes: np.ndarray) -> np.ndarray:
+    """The (n, 3) colours of :func:`pack_rgb` codes (only the low 24 bits are read)."""
+    codes = np.asarray(codes)
+    return np.column_stack([(codes >> 16) & 255, (codes >> 8) & 255, codes & 255])
 
 
 def color_histogram(image: np.ndarray, opaque: np.ndarray | None = None) -> ColorHistogram:
@@ -108,7 +120,7 @@ def color_histogram(image: np.ndarray, opaque: np.ndarray | None = None) -> Colo
     weight = None if opaque is None else opaque.reshape(-1).astype(np.float64)
     step = max(1, -(-n // SAMPLE_PIXELS))
     if step == 1:
-        codes = _code_of(pixels)
+        codes = pack_rgb(pixels)
         bins = _bin_of_code(codes)
         exact = _exact_histogram(codes, bins, weight)
         if exact is not None:
@@ -175,30 +187,12 @@ def _exact_histogram(codes, bins, weight) -> ColorHistogram | None:
         split_codes, inv = np.unique(codes[in_impure], return_inverse=True)
         index[in_impure] = pure_rows.size + inv.astype(np.int32)
         row_codes = np.concatenate([row_codes, split_codes])
-    colors = np.column_stack(
-        [(row_codes >> 16) & 255, (row_codes >> 8) & 255, row_codes & 255]
-    ).astype(np.float64)
+    colors = unpack_rgb(row_codes).astype(np.float64)
     if weight is None and not n_split:
         weights = count[pure_rows].astype(np.float64)
     else:
         weights = np.bincount(index, weights=weight, minlength=colors.shape[0]).astype(np.float64)
     return ColorHistogram(colors, weights, exact=True, _index=index)
-
-
-def merge_histograms(histograms: list[ColorHistogram]) -> tuple[np.ndarray, np.ndarray]:
-    """Pool the rows of several histograms into one weighted sample.
-
-    Used to fit one palette to a whole animation: rows are stacked as they
-    are up to ``MERGE_ROWS`` in all, and pooled by :func:`pooled_rows` above
-    (300 downscaled photo frames hold millions of distinct colours; stacking
-    them took over 700 MB).
-
-    Returns
-    -------
-    colors : ndarray, shape (m, 3)
-    weights : ndarray, shape (m,)
-    """
-    return pooled_rows([(h.colors, h.weights) for h in histograms], MERGE_ROWS)
 
 
 def pooled_rows(parts, max_rows: int) -> tuple[np.ndarray, np.ndarray]:

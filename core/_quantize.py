@@ -1,8 +1,8 @@
 """Quantize one image to k colours: histogram, cluster, map through a lookup table.
 
 The pipeline is: gather the opaque pixels' colours into weighted rows
-(:mod:`core.histogram`), leave out rows that the lightness filter drops,
-cluster the rows in the chosen space (:mod:`core.cluster`), assign *every* row
+(:mod:`core._histogram`), leave out rows that the lightness filter drops,
+cluster the rows in the chosen space (:mod:`core._cluster`), assign *every* row
 (filtered or not) to its nearest centre, and give each pixel the label of its
 row. Palette colours are the centres converted back to sRGB and rounded.
 """
@@ -13,10 +13,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.cluster import ALGORITHMS, INITS, METRICS, assign, check_choice, fit_centers
+from core._cluster import ALGORITHMS, INITS, METRICS, assign, fit_centers
+from core._histogram import ColorHistogram, color_histogram, pooled_rows
+from core._result import QuantizeResult, result_from_labels
+from core._validation import (
+    check_choice,
+    check_image,
+    check_k,
+    check_metric_algorithm,
+    check_range,
+    check_seed,
+    opaque_mask,
+)
 from core.colorspace import SPACES, from_space, lightness, to_space, to_srgb8
-from core.histogram import ColorHistogram, color_histogram, pooled_rows
-from core.palette import Palette
 
 #: Clustering runs on at most about this many weighted rows: more (a photo-like
 #: frame's exact colours) are pooled into 5-bit bins first. Every exact colour
@@ -26,9 +35,10 @@ CLUSTER_ROWS = 4096
 
 @dataclass(frozen=True)
 class QuantizeOptions:
-    """The clustering choices shared by :func:`quantize` and :func:`quantize_frames`.
+    """The clustering choices shared by :func:`quantize` and :func:`core.quantize_frames`.
 
-    See :func:`quantize` for the meaning of each field.
+    Checked when made, so a frozen instance is always valid. See
+    :func:`quantize` for the meaning of each field.
     """
 
     space: str = "lab"
@@ -44,20 +54,15 @@ class QuantizeOptions:
         check_choice("metric", self.metric, METRICS)
         check_choice("algorithm", self.algorithm, ALGORITHMS)
         check_choice("init", self.init, INITS)
-        if self.metric == "manhattan" and self.algorithm != "kmeans":
-            raise ValueError(
-                "metric='manhattan' works with algorithm='kmeans' (k-medians) only, "
-                f"not algorithm={self.algorithm!r}."
-            )
+        check_metric_algorithm(self.metric, self.algorithm)
         for name in ("min_lightness", "max_lightness"):
             v = getattr(self, name)
-            if v is not None and not (0.0 <= float(v) <= 100.0):
-                raise ValueError(f"{name}={v!r} must be None or an L* value in [0, 100].")
-        if not isinstance(self.seed, (int, np.integer)) or isinstance(self.seed, bool):
-            raise ValueError(f"seed={self.seed!r} must be an integer.")
+            if v is not None:
+                check_range(name, v, 0.0, 100.0)
+        check_seed(self.seed)
 
     def fit(self, X: np.ndarray, w: np.ndarray, k: int, init=None) -> np.ndarray:
-        """:func:`core.cluster.fit_centers` with these options (``init`` overrides theirs)."""
+        """:func:`core._cluster.fit_centers` with these options (``init`` overrides theirs)."""
         return fit_centers(
             X,
             w,
@@ -68,70 +73,51 @@ class QuantizeOptions:
             seed=self.seed,
         )
 
+    def exact_centers(self, X: np.ndarray, w: np.ndarray, k: int) -> np.ndarray | None:
+        """The distinct weighted rows of ``X`` if there are at most ``k``, else ``None``.
 
-@dataclass(frozen=True)
-class QuantizeResult:
-    """One quantized image.
+        An image of at most ``k`` colours is its own palette, exactly.
+        """
+        counted = w > 0
+        if np.count_nonzero(counted) > CLUSTER_ROWS:
+            return None
+        distinct = np.unique(X[counted], axis=0)
+        return distinct if len(distinct) <= k else None
 
-    Attributes
-    ----------
-    image : ndarray, shape (H, W, 3), uint8
-        Every pixel replaced by its palette colour.
-    labels : ndarray, shape (H, W), uint8
-        Palette index of every pixel (``image == palette.colors[labels]``).
-    palette : Palette
-        The colours (sRGB ``uint8``) and the share of opaque pixels of each.
-    centers : ndarray, shape (k, 3), float64
-        The cluster centres in ``space``, unrounded: what seeding starts from.
-    space : str
-        The colour space the centres live in.
-    """
+    def palette_centers(
+        self, colors: np.ndarray, X: np.ndarray, w: np.ndarray, k: int, init=None
+    ) -> np.ndarray:
+        """Centres for weighted colour rows: the rows themselves if few, else a fit.
 
-    image: np.ndarray
-    labels: np.ndarray
-    palette: Palette
-    centers: np.ndarray
-    space: str
+        Parameters
+        ----------
+        colors : ndarray, shape (n, 3)
+            sRGB rows (0-255).
+        X : ndarray, shape (n, 3)
+            The same rows in ``self.space``.
+        w : ndarray, shape (n,)
+            Clustering weights (:func:`clustering_weights`).
+        k : int
+        init : ndarray, shape (k, 3), optional
+            Start from these centres (seeding) instead of ``self.init``.
 
-
-def opaque_mask(alpha: np.ndarray | None, shape: tuple[int, int]) -> np.ndarray | None:
-    """Pixels that count as visible: alpha of at least 128 (of 255), or True.
-
-    Parameters
-    ----------
-    alpha : ndarray, shape (H, W), bool or uint8, or None
-    shape : (H, W) of the image
-
-    Returns
-    -------
-    ndarray of bool, shape (H, W), or None when every pixel is opaque.
-    """
-    if alpha is None:
-        return None
-    alpha = np.asarray(alpha)
-    if alpha.shape != tuple(shape):
-        raise ValueError(f"alpha has shape {alpha.shape}, the image {tuple(shape)}.")
-    return alpha if alpha.dtype == bool else alpha >= 128
-
-
-def check_image(image) -> np.ndarray:
-    """Return ``image`` as a (H, W, 3) uint8 array, or raise ``ValueError``."""
-    image = np.asarray(image)
-    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        raise ValueError(
-            f"image must be an (H, W, 3) uint8 RGB array, got shape {image.shape} "
-            f"and dtype {image.dtype}; use core.load_media to read a file."
-        )
-    if image.shape[0] == 0 or image.shape[1] == 0:
-        raise ValueError(f"image is empty (shape {image.shape}).")
-    return image
-
-
-def check_k(k) -> int:
-    """Return ``k`` if it is an integer from 1 to 256, else raise ``ValueError``."""
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= 256:
-        raise ValueError(f"k={k!r} must be an integer from 1 to 256 (a GIF holds 256 colours).")
-    return int(k)
+        Returns
+        -------
+        ndarray, shape (m, 3), m <= k
+            With at most ``k`` distinct weighted colours, those colours
+            exactly (so an image of <= k colours comes back unchanged);
+            otherwise ``k`` fitted centres.
+        """
+        exact = self.exact_centers(X, w, k)
+        if exact is not None:
+            return exact
+        if init is None:
+            # A fresh start (k-means++ or random) over tens of thousands of rows is
+            # slow; continuing from given centres takes a few cheap steps, so there
+            # pooling would gain nothing and only blur the centres' path.
+            Xc, wc = clustering_sample(colors, X, w, self.space)
+            return self.fit(Xc, wc, k)
+        return self.fit(X, w, k, init=init)
 
 
 def clustering_weights(
@@ -157,7 +143,7 @@ def clustering_weights(
     return w
 
 
-def palette_from(
+def map_to_centers(
     hist: ColorHistogram,
     X: np.ndarray,
     centers: np.ndarray,
@@ -186,31 +172,11 @@ def palette_from(
     row_label = assign(X, centers, options.metric).astype(np.uint8)
     labels = hist.take(row_label).reshape(shape)
     colors = to_srgb8(from_space(centers, options.space))
+    counts = None
     if hist.exact and hist.weights.sum() > 0:
         # Exact rows weigh exactly their opaque pixels: no need to count pixels again.
         counts = np.bincount(row_label, weights=hist.weights, minlength=len(centers))
-    else:
-        counted = labels if opaque is None or not opaque.any() else labels[opaque]
-        counts = np.bincount(counted.reshape(-1), minlength=len(centers)).astype(np.float64)
-    return QuantizeResult(
-        paint(colors, labels),
-        labels,
-        Palette(colors, counts / counts.sum()),
-        centers,
-        options.space,
-    )
-
-
-def paint(colors: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """The image ``colors[labels]``, shape ``labels.shape + (3,)``, uint8.
-
-    Colours are looked up as one 32-bit word per pixel, 3x faster than
-    ``colors[labels]``; the result is a (non-contiguous) view of that buffer.
-    """
-    words = np.zeros((len(colors), 4), dtype=np.uint8)
-    words[:, :3] = colors
-    packed = np.take(words.view(np.uint32).reshape(-1), labels)
-    return packed.view(np.uint8).reshape(labels.shape + (4,))[..., :3]
+    return result_from_labels(colors, labels, centers, options.space, opaque, counts)
 
 
 def quantize(
@@ -245,10 +211,12 @@ def quantize(
     algorithm : {"kmeans", "minibatch", "agglomerative"}
         Lloyd k-means, mini-batch k-means, or Ward agglomerative clustering
         (on at most 256 weighted micro-clusters, so its cost does not grow
-        with the image; see :func:`core.cluster.ward`).
+        with the image; see :func:`core._cluster.ward`).
     init : {"k-means++", "random"} or ndarray, shape (k, 3)
         How the centres start; an array gives them in ``space`` (this is how
-        seeded animation works).
+        seeded animation works). For ``"agglomerative"`` the string chooses how
+        the micro-clusters start, and an array is refused: Ward has no
+        starting centres to seed.
     seed : int
         Seed of every random choice; the same seed gives the same result.
     alpha : ndarray, shape (H, W), bool or uint8, optional
@@ -269,15 +237,26 @@ def quantize(
     ------
     ValueError
         For an option value that is not one of the choices, a bad image array,
-        or an ``init`` array of the wrong shape.
+        an ``init`` array of the wrong shape, or an ``init`` array with
+        ``algorithm="agglomerative"``.
 
     Notes
     -----
-    Large images (over 2^19 pixels) are clustered on a 5-bit-per-channel
-    histogram of bin mean colours, built from an evenly strided sample;
-    smaller ones on their exact colours when that is cheap. Either way every
-    pixel is mapped through a lookup table from its histogram row.
+    Clustering runs on a colour histogram, never on every pixel
+    (:mod:`core._histogram`): a frame's exact distinct colours when that is
+    cheap (up to 2^19 pixels with few colours, so every GIF frame), else
+    5-bit-per-channel bins holding the mean colour of their pixels, built
+    from an evenly strided sample of about 2^19 pixels. When more than
+    ``CLUSTER_ROWS`` (4,096) rows weigh anything, a fresh fit (``init`` a
+    string) runs on those rows pooled into 5-bit bins; an ``init`` array
+    continues on all rows. Either way every row, and through it every pixel,
+    is mapped to its own nearest centre.
     """
+    if not isinstance(init, str) and algorithm == "agglomerative":
+        raise ValueError(
+            "algorithm='agglomerative' builds its palette by merging colours and has no "
+            "starting centres, so an init array cannot seed it; use 'kmeans' or 'minibatch'."
+        )
     options = QuantizeOptions(
         space,
         metric,
@@ -287,7 +266,8 @@ def quantize(
         min_lightness,
         max_lightness,
     )
-    return quantize_with(image, k, options, init=init, alpha=alpha)
+    return quantize_with(image, k, options, init=None if isinstance(init, str) else init,
+                         alpha=alpha)
 
 
 def quantize_with(
@@ -295,28 +275,19 @@ def quantize_with(
 ) -> QuantizeResult:
     """:func:`quantize` with the options already checked (used for every frame).
 
-    ``init`` overrides ``options.init`` (an array of centres in ``options.space``).
+    ``init`` (an array of centres in ``options.space``), when given, replaces
+    ``options.init``.
     """
     image = check_image(image)
     k = check_k(k)
+    start = None if init is None else check_init(init, k)
     shape = image.shape[:2]
     opaque = opaque_mask(alpha, shape)
     hist = color_histogram(image, opaque)
-    start = options.init if init is None else check_init(init, k)
     X = to_space(hist.colors, options.space)
     w = clustering_weights(hist.colors, hist.weights, options)
-    counted = w > 0
-    if np.count_nonzero(counted) <= k:
-        # No more colours than k: each colour is its own palette entry, exactly.
-        centers = X[counted]
-    else:
-        # A fresh start (k-means++ or random) over tens of thousands of rows is
-        # slow; continuing from given centres takes a few cheap steps, so there
-        # pooling would gain nothing and only blur the centres' path.
-        fresh = isinstance(start, str)
-        Xc, wc = clustering_sample(hist.colors, X, w, options.space) if fresh else (X, w)
-        centers = options.fit(Xc, wc, k, init=start)
-    return palette_from(hist, X, centers, options, shape, opaque)
+    centers = options.palette_centers(hist.colors, X, w, k, init=start)
+    return map_to_centers(hist, X, centers, options, shape, opaque)
 
 
 def clustering_sample(
@@ -348,10 +319,8 @@ def clustering_sample(
     return to_space(pooled, space), pooled_w
 
 
-def check_init(init, k: int):
-    """Return ``init`` as a string choice or a (k, 3) float array, or raise ``ValueError``."""
-    if isinstance(init, str):
-        return check_choice("init", init, INITS)
+def check_init(init, k: int) -> np.ndarray:
+    """Return an ``init`` array as (k, 3) float64, or raise ``ValueError``."""
     start = np.asarray(init, dtype=np.float64)
     if start.shape != (k, 3) or not np.all(np.isfinite(start)):
         raise ValueError(

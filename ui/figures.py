@@ -1,31 +1,23 @@
-"""Plotly figures and animated previews of quantization results, for the app to show.
+"""Plotly figures of quantization results: flicker, palettes, colour clouds, transfer.
 
 Each builder takes core objects (palettes, centres, flicker series) and returns
-a ``plotly.graph_objects.Figure`` or GIF bytes; nothing here imports Streamlit,
-so the figures can be tested and reused elsewhere. Colours are sent as compact
-arrays (indices into a colour scale) rather than one string per point, and
-point clouds are subsampled with an explicit seed so the same input always
-draws the same picture.
+a ``plotly.graph_objects.Figure``; nothing here imports Streamlit, so the
+figures can be tested on their own. Colours are sent as compact arrays
+(indices into a colour scale) rather than one string per point, and point
+clouds come already sampled (:func:`ui.preview.sample_pixels`), so the same
+input always draws the same picture.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from PIL import Image
 
+from core import Palette
 from core.colorspace import to_space
-from core.palette import Palette
-from core.quantize import QuantizeResult, paint
-from core.save import save_gif, to_bytes
 
-#: Streamlit shows wider animated GIFs as a single frame.
-MAX_GIF_WIDTH = 1460
-#: Default number of pixels drawn in the 3-D colour cloud.
-CLOUD_POINTS = 4000
 #: At most this many frames are drawn along each centre's path.
 MAX_PATH_FRAMES = 60
 
@@ -40,106 +32,6 @@ _AXES = {
 
 def _hex(colors: np.ndarray) -> list[str]:
     return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in np.asarray(colors, dtype=np.uint8).tolist()]
-
-
-def sample_pixels(frames: Sequence[np.ndarray], n: int = CLOUD_POINTS, seed: int = 0) -> np.ndarray:
-    """Up to ``n`` pixels drawn evenly from all ``frames``, the same for the same seed.
-
-    Parameters
-    ----------
-    frames : sequence of ndarray, shape (H, W, 3), uint8
-    n : int
-        Number of pixels wanted (fewer if the frames hold fewer).
-    seed : int
-
-    Returns
-    -------
-    ndarray, shape (m, 3), uint8
-    """
-    rng = np.random.default_rng(seed)
-    per_frame = max(1, -(-n // len(frames)))
-    picks = []
-    for frame in frames:
-        flat = frame.reshape(-1, 3)
-        take = min(per_frame, len(flat))
-        picks.append(flat[rng.choice(len(flat), size=take, replace=False)])
-    out = np.concatenate(picks)
-    if len(out) > n:
-        out = out[rng.choice(len(out), size=n, replace=False)]
-    return out
-
-
-def preview_gif(
-    frames: Sequence[np.ndarray],
-    durations: Sequence[int],
-    loop: int | None = 0,
-    max_width: int = MAX_GIF_WIDTH,
-) -> bytes:
-    """Animated GIF bytes of *original* frames, to show them playing.
-
-    Each frame gets Pillow's own 256-colour palette (no dithering), which is
-    close to the original; shown beside k-colour results it reads as "the
-    original". Frames wider than ``max_width`` are scaled down.
-    """
-    images = [_fit(Image.fromarray(f), max_width, Image.Resampling.LANCZOS) for f in frames]
-    images = [im.quantize(256, dither=Image.Dither.NONE) for im in images]
-    buf = io.BytesIO()
-    params = {"save_all": True, "append_images": images[1:], "duration": _shown(durations)}
-    if loop is not None:
-        params["loop"] = int(loop)
-    images[0].save(buf, format="GIF", **params)
-    return buf.getvalue()
-
-
-def png_bytes(image: np.ndarray) -> bytes:
-    """PNG bytes of an (H, W, 3) uint8 image (lossless, unlike Streamlit's default JPEG)."""
-    buf = io.BytesIO()
-    Image.fromarray(np.asarray(image, dtype=np.uint8)).save(buf, format="PNG")
-    return buf.getvalue()
-
-
-def result_gif(
-    results: Sequence[QuantizeResult],
-    durations: Sequence[int],
-    loop: int | None = 0,
-    alphas: Sequence[np.ndarray | None] | None = None,
-    max_width: int = MAX_GIF_WIDTH,
-) -> bytes:
-    """Animated GIF bytes of quantized frames, at most ``max_width`` wide.
-
-    The labels are resized with nearest-neighbour sampling, so every pixel
-    keeps an exact palette colour; narrow results are written as they are.
-    """
-    results = list(results)
-    h, w = results[0].labels.shape
-    if w > max_width:
-        size = (max_width, max(1, round(h * max_width / w)))
-        results = [_shrink(r, size) for r in results]
-        if alphas is not None:
-            alphas = [None if a is None else _resize(a, size) for a in alphas]
-    return to_bytes(save_gif, results, durations=_shown(durations), loop=loop, alphas=alphas)
-
-
-def _shown(durations: Sequence[int]) -> list[int]:
-    # A GIF that says nothing (0 ms) plays at 100 ms a frame in browsers; write that.
-    return [int(d) if d else 100 for d in durations]
-
-
-def _resize(array: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    return np.asarray(Image.fromarray(array).resize(size, Image.Resampling.NEAREST))
-
-
-def _shrink(result: QuantizeResult, size: tuple[int, int]) -> QuantizeResult:
-    labels = _resize(result.labels, size)
-    return QuantizeResult(
-        paint(result.palette.colors, labels), labels, result.palette, result.centers, result.space
-    )
-
-
-def _fit(im: Image.Image, max_width: int, method) -> Image.Image:
-    if im.width <= max_width:
-        return im
-    return im.resize((max_width, max(1, round(im.height * max_width / im.width))), method)
 
 
 def flicker_chart(series: Mapping[str, np.ndarray]) -> go.Figure:

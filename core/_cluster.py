@@ -17,6 +17,8 @@ from sklearn.cluster import KMeans, MiniBatchKMeans, kmeans_plusplus
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import ThreadpoolController
 
+from core._validation import check_metric_algorithm
+
 METRICS = ("euclidean", "manhattan")
 ALGORITHMS = ("kmeans", "minibatch", "agglomerative")
 INITS = ("k-means++", "random")
@@ -34,13 +36,6 @@ def _threadpools() -> ThreadpoolController:
     # Finding the loaded BLAS/OpenMP libraries reads /proc/self/maps (~5 ms):
     # done once per process, not once per frame.
     return ThreadpoolController()
-
-
-def check_choice(name: str, value, choices: tuple[str, ...]) -> str:
-    """Raise ``ValueError`` naming ``value`` and the valid ``choices`` if it is not one."""
-    if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"{name}={value!r} is not supported; choose one of {choices}.")
-    return value
 
 
 def assign(X: np.ndarray, centers: np.ndarray, metric: str = "euclidean") -> np.ndarray:
@@ -173,13 +168,6 @@ def minibatch(X, w, k, init, seed, max_iter=100):
     return model.cluster_centers_
 
 
-def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
-    """The value at which half of the total weight lies on either side."""
-    order = np.argsort(values, kind="stable")
-    cum = np.cumsum(weights[order])
-    return float(values[order][np.searchsorted(cum, 0.5 * cum[-1])])
-
-
 def kmedians(X, w, k, init, seed, max_iter=100):
     """Weighted k-medians: L1 assignment and per-channel weighted-median update.
 
@@ -202,7 +190,10 @@ def kmedians(X, w, k, init, seed, max_iter=100):
         for j in range(k):
             members = labels == j
             if np.any(w[members] > 0):
-                centers[j] = [weighted_median(X[members, d], w[members]) for d in range(X.shape[1])]
+                # The lower weighted median per channel (numpy >= 2 takes weights here).
+                centers[j] = np.quantile(
+                    X[members], 0.5, axis=0, weights=w[members], method="inverted_cdf"
+                )
     return centers
 
 
@@ -215,7 +206,8 @@ def ward(X, w, k, init, seed):
     does not allow. As BIRCH does, the weighted samples are first reduced to
     at most ``WARD_MICRO_CLUSTERS`` micro-clusters by weighted k-means; exact
     weighted Ward then merges those, so the cost does not grow with the
-    image. ``init`` only affects that reduction.
+    image. ``init`` (a string) and ``seed`` only affect that reduction; the
+    merge itself is deterministic, so Ward cannot be seeded with centres.
 
     References
     ----------
@@ -225,7 +217,7 @@ def ward(X, w, k, init, seed):
     """
     m = min(WARD_MICRO_CLUSTERS, int(np.count_nonzero(w > 0)))
     if m > k:
-        micro = kmeans(X, w, m, "k-means++", seed, max_iter=50)
+        micro = kmeans(X, w, m, init, seed, max_iter=50)
         lab = assign(X, micro, "euclidean")
         mw = np.bincount(lab, weights=w, minlength=m)
         keep = mw > 0
@@ -233,10 +225,25 @@ def ward(X, w, k, init, seed):
     else:
         keep = w > 0
         micro, mw = X[keep].copy(), w[keep].copy()
-    return _ward_merge(micro, mw, k)
+    return ward_merge(micro, mw, k)
 
 
-def _ward_merge(c: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
+def ward_merge(c: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
+    """Merge weighted points pairwise by Ward's criterion until ``k`` are left.
+
+    Parameters
+    ----------
+    c : ndarray, shape (m, d)
+        Points (micro-cluster centres).
+    w : ndarray, shape (m,)
+        Their weights (pixel counts).
+    k : int
+
+    Returns
+    -------
+    ndarray, shape (min(k, m), d)
+        The weighted means of the merged groups.
+    """
     c, w = c.copy(), w.copy()
     alive = np.ones(len(w), dtype=bool)
     while alive.sum() > k:
@@ -274,15 +281,13 @@ def fit_centers(X, w, k, *, metric, algorithm, init, seed) -> np.ndarray:
     Raises
     ------
     ValueError
-        For ``metric="manhattan"`` with an algorithm other than ``"kmeans"``:
-        mini-batch and Ward updates are means, which minimise squared, not L1,
-        distances.
+        For ``metric="manhattan"`` with an algorithm other than ``"kmeans"``
+        (mini-batch and Ward updates are means, which minimise squared, not
+        L1, distances), or an ``init`` array with ``"agglomerative"``.
     """
-    if metric == "manhattan" and algorithm != "kmeans":
-        raise ValueError(
-            f"metric='manhattan' works with algorithm='kmeans' (k-medians) only, "
-            f"not algorithm={algorithm!r}."
-        )
+    check_metric_algorithm(metric, algorithm)
+    if not isinstance(init, str) and algorithm == "agglomerative":
+        raise ValueError("algorithm='agglomerative' cannot start from given centres.")
     method = {"kmeans": kmeans, "minibatch": minibatch, "agglomerative": ward}[algorithm]
     if metric == "manhattan":
         method = kmedians

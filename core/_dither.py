@@ -20,19 +20,19 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
-from core.cluster import assign, check_choice
+from core._cluster import assign
+from core._histogram import color_histogram
+from core._result import QuantizeResult, result_from_labels
+from core._validation import (
+    check_choice,
+    check_frames,
+    check_image,
+    check_palette_colors,
+    opaque_mask,
+)
 from core.colorspace import to_space
-from core.histogram import color_histogram
-from core.palette import Palette
-from core.quantize import QuantizeResult, check_image, opaque_mask, paint
 
 METHODS = ("none", "bayer", "floyd-steinberg")
-#: What the app calls each method.
-METHOD_LABELS = {
-    "none": "None (nearest colour)",
-    "bayer": "Ordered (Bayer 8x8, steady in animations)",
-    "floyd-steinberg": "Floyd–Steinberg (error diffusion, shimmers in animations)",
-}
 
 
 def bayer_matrix(order: int = 3) -> np.ndarray:
@@ -106,10 +106,7 @@ def dither(
     """
     check_choice("method", method, METHODS)
     image = check_image(image)
-    colors = np.asarray(colors)
-    if colors.ndim != 2 or colors.shape[1] != 3 or not 1 <= len(colors) <= 256:
-        raise ValueError(f"colors must be a (k, 3) array with 1 <= k <= 256, got {colors.shape}.")
-    colors = colors.astype(np.uint8)
+    colors = check_palette_colors(colors)
     shape = image.shape[:2]
     opaque = opaque_mask(alpha, shape)
     hist = color_histogram(image)
@@ -184,26 +181,17 @@ def dither_results(
         Same palette colours and centres, new labels, image and shares.
     """
     check_choice("method", method, METHODS)
-    frames, results = list(frames), list(results)
+    frames, alphas = check_frames(frames, alphas)
+    results = list(results)
     if len(frames) != len(results):
         raise ValueError(f"{len(frames)} frames but {len(results)} results.")
-    alphas = [None] * len(frames) if alphas is None else list(alphas)
-    if len(alphas) != len(frames):
-        raise ValueError(f"{len(alphas)} alphas for {len(frames)} frames.")
     out = []
     for frame, res, alpha in zip(frames, results, alphas):
-        colors = res.palette.colors
-        labels = dither(frame, colors, method, alpha)
-        opaque = opaque_mask(alpha, labels.shape)
-        counted = labels if opaque is None or not opaque.any() else labels[opaque]
-        counts = np.bincount(counted.reshape(-1), minlength=len(colors)).astype(np.float64)
+        labels = dither(frame, res.palette.colors, method, alpha)
         out.append(
-            QuantizeResult(
-                paint(colors, labels),
-                labels,
-                Palette(colors, counts / counts.sum()),
-                res.centers,
-                res.space,
+            result_from_labels(
+                res.palette.colors, labels, res.centers, res.space,
+                opaque_mask(alpha, labels.shape),
             )
         )
     return out

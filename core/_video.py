@@ -18,8 +18,8 @@ import imageio_ffmpeg
 import numpy as np
 from PIL import Image
 
+from core._media_base import MAX_PIXELS, Media, check_pixels, fitted_size, frame_budget
 from core.errors import MediaError
-from core.media import MAX_PIXELS, Media, check_pixels, fitted_size, frame_budget
 
 #: File name extensions of the video formats read.
 VIDEO_EXTENSIONS = ("mp4", "webm", "mov")

@@ -2,8 +2,8 @@
 
 The ``"stable"`` mode of :func:`core.quantize_frames` is built from these:
 
-- :func:`scene_cuts` / :func:`histogram_change` find cuts (a jump in the
-  coarse colour histogram), where the palette is fitted afresh;
+- :func:`is_cut` finds scene cuts (a jump in the coarse colour histogram),
+  where the palette is fitted afresh;
 - :func:`moved_centers` keeps each palette entry exactly where it was unless
   its cluster's centre really moved (a dead band in ΔE), so static regions do
   not change shade when the palette drifts a little;
@@ -22,22 +22,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from core.cluster import assign
+from core._cluster import assign
+from core._validation import check_frames, check_range, opaque_mask
 
 #: Bits per channel of the coarse histogram that cut detection compares.
 CUT_BITS = 3
 #: Smallest distance used in a Weiszfeld weight (half a ΔE76 in CIELAB).
 WEISZFELD_FLOOR = 0.5
-
-
-def check_range(name: str, value, low: float, high: float) -> float:
-    """Return ``value`` as a float if ``low <= value <= high``, else raise ``ValueError``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name}={value!r} must be a number from {low} to {high}.")
-    v = float(value)
-    if not low <= v <= high:
-        raise ValueError(f"{name}={value!r} is out of range; choose a number from {low} to {high}.")
-    return v
 
 
 def coarse_histogram(image: np.ndarray, opaque: np.ndarray | None = None) -> np.ndarray:
@@ -73,32 +64,41 @@ def histogram_change(a: np.ndarray, b: np.ndarray) -> float:
     return 0.5 * float(np.abs(a - b).sum())
 
 
-def scene_cuts(frames, threshold: float, alphas=None) -> list[int]:
-    """Indices of the frames that start a new scene.
+def is_cut(previous: np.ndarray, current: np.ndarray, threshold: float) -> bool:
+    """True when ``current`` starts a new scene after ``previous``.
 
-    Frame ``t`` starts a scene when :func:`histogram_change` between the
-    coarse histograms of frames ``t-1`` and ``t`` exceeds ``threshold``.
+    The one rule for a scene cut: the :func:`histogram_change` between the
+    two frames' :func:`coarse_histogram` exceeds ``threshold``. The
+    ``"stable"`` mode calls this frame by frame; :func:`scene_cuts` over a
+    whole clip.
+    """
+    return histogram_change(previous, current) > threshold
+
+
+def scene_cuts(frames, threshold: float, alphas=None) -> list[int]:
+    """Indices of the frames that start a new scene (by :func:`is_cut`).
+
     Frame 0 is not listed. Only one histogram (512 floats) per frame is kept.
 
     Parameters
     ----------
     frames : sequence of ndarray, shape (H, W, 3), uint8
     threshold : float
-        0 to 1; see :data:`core.sequence.CUT_THRESHOLD` for the default the
+        0 to 1; see :data:`core._sequence.CUT_THRESHOLD` for the default the
         ``"stable"`` mode uses.
     alphas : sequence of ndarray or None, optional
+        Pixels with alpha below 128 (or False) do not count.
 
     Returns
     -------
     list of int
     """
     threshold = check_range("threshold", threshold, 0.0, 1.0)
-    alphas = [None] * len(frames) if alphas is None else alphas
+    frames, alphas = check_frames(frames, alphas)
     cuts, prev = [], None
     for t, (frame, alpha) in enumerate(zip(frames, alphas)):
-        opaque = None if alpha is None else np.asarray(alpha) >= 128
-        h = coarse_histogram(frame, opaque)
-        if prev is not None and histogram_change(prev, h) > threshold:
+        h = coarse_histogram(frame, opaque_mask(alpha, frame.shape[:2]))
+        if prev is not None and is_cut(prev, h, threshold):
             cuts.append(t)
         prev = h
     return cuts
