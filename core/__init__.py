@@ -9,6 +9,9 @@ Everything the app does is a plain call here::
                   alphas=media.alphas)
     print(core.metrics.flicker(media.frames, [r.image for r in results]))
 
+    # A clip at full size, streamed frame by frame (memory: a few frames):
+    report = core.convert("clip.mp4", "clip.gif", 64, mode="stable")
+
 What is listed in ``__all__`` is the public API, with the public submodules
 ``core.metrics``, ``core.palette``, ``core.colorspace``, ``core.limits``,
 ``core.media``, ``core.samples``, ``core.transfer`` and ``core.errors``.
@@ -18,6 +21,7 @@ scikit-learn): their contents may change without notice.
 
 from core import colorspace, limits, metrics, palette, samples, transfer
 from core._cluster import ALGORITHMS, INITS, METRICS
+from core._convert import ConvertReport, convert
 from core._dither import METHODS as DITHER_METHODS
 from core._dither import dither, dither_results
 from core._quantize import QuantizeOptions, quantize
@@ -41,6 +45,7 @@ from core.transfer import TransferResult, transfer_palette
 __all__ = [
     "ACCEPTED_EXTENSIONS",
     "ALGORITHMS",
+    "ConvertReport",
     "CUT_THRESHOLD",
     "DAMPING",
     "DITHER_METHODS",
@@ -61,6 +66,7 @@ __all__ = [
     "TransferResult",
     "colorspace",
     "constant_rate",
+    "convert",
     "dither",
     "dither_results",
     "limits",

@@ -157,13 +157,40 @@ def _floyd_steinberg(image, colors) -> np.ndarray:
     return np.where(labels < k, labels, 0)
 
 
+def redraw(
+    frame: np.ndarray, result: QuantizeResult, method: str, alpha: np.ndarray | None = None
+) -> QuantizeResult:
+    """``result`` re-drawn from ``frame`` with dithering, keeping its palette and centres.
+
+    Parameters
+    ----------
+    frame : ndarray, shape (H, W, 3), uint8
+        The original frame.
+    result : QuantizeResult
+        Its quantization.
+    method : {"none", "bayer", "floyd-steinberg"}
+    alpha : ndarray, shape (H, W), optional
+        Shares count opaque pixels only.
+
+    Returns
+    -------
+    QuantizeResult
+        Same palette colours and centres, new labels, image and shares.
+    """
+    labels = dither(frame, result.palette.colors, method, alpha)
+    return result_from_labels(
+        result.palette.colors, labels, result.centers, result.space,
+        opaque_mask(alpha, labels.shape),
+    )
+
+
 def dither_results(
     frames: Sequence[np.ndarray],
     results: Sequence[QuantizeResult],
     method: str,
     alphas: Sequence[np.ndarray | None] | None = None,
 ) -> list[QuantizeResult]:
-    """Re-draw quantized frames with dithering, keeping each frame's palette.
+    """Re-draw quantized frames with dithering (:func:`redraw` on each).
 
     Parameters
     ----------
@@ -178,20 +205,10 @@ def dither_results(
     Returns
     -------
     list of QuantizeResult
-        Same palette colours and centres, new labels, image and shares.
     """
     check_choice("method", method, METHODS)
     frames, alphas = check_frames(frames, alphas)
     results = list(results)
     if len(frames) != len(results):
         raise ValueError(f"{len(frames)} frames but {len(results)} results.")
-    out = []
-    for frame, res, alpha in zip(frames, results, alphas):
-        labels = dither(frame, res.palette.colors, method, alpha)
-        out.append(
-            result_from_labels(
-                res.palette.colors, labels, res.centers, res.space,
-                opaque_mask(alpha, labels.shape),
-            )
-        )
-    return out
+    return [redraw(f, r, method, a) for f, r, a in zip(frames, results, alphas)]

@@ -8,13 +8,16 @@ read becomes one :class:`~core.errors.MediaError` with a message for a person.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
-from core._media_base import Media, check_pixels, frame_budget
+from core._media_base import Media, capped_side, check_pixels, frame_budget
 from core.errors import MediaError
 
 #: Formats Pillow may open. A short list on purpose: some other Pillow
@@ -22,30 +25,14 @@ from core.errors import MediaError
 IMAGE_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")
 
 
-def load_image(
-    data: bytes,
-    *,
-    max_pixels: int,
-    max_frames: int | None = None,
-    max_frame_pixels: int | None = None,
-    max_total_pixels: int | None = None,
-    max_decode_work: int | None = None,
-) -> Media:
-    """Decode image bytes into a :class:`Media`; see :func:`core.load_media`.
-
-    Raises
-    ------
-    MediaError
-        If Pillow cannot read the data, it is truncated or corrupt, or over
-        ``max_pixels``.
-    """
+@contextlib.contextmanager
+def pillow_errors():
+    """Turn whatever Pillow raises on bad data into one :class:`MediaError` for a person."""
     try:
         with warnings.catch_warnings():
             # Pillow only *warns* between MAX_IMAGE_PIXELS and twice that.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return _decode(
-                data, max_pixels, max_frames, max_frame_pixels, max_total_pixels, max_decode_work
-            )
+            yield
     except MediaError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -77,62 +64,139 @@ def load_image(
         ) from exc
 
 
-def _decode(
+@dataclass(frozen=True)
+class ImagePlan:
+    """How an image file will be decoded, settled before any frame is.
+
+    Attributes
+    ----------
+    format : str
+        Pillow's format name (``"GIF"``, ``"PNG"``...).
+    frames : int
+        Frames that will be decoded (after ``max_frames`` / ``max_decode_work``).
+    total_frames : int
+        Frames in the file.
+    scale : float
+        Factor every frame is resized by while decoding (1 keeps the size).
+    loop : int or None
+    original_size : (int, int) or None
+        The file's (width, height) when ``scale < 1``.
+    """
+
+    format: str
+    frames: int
+    total_frames: int
+    scale: float
+    loop: int | None
+    original_size: tuple[int, int] | None
+
+
+def open_image(
     data: bytes,
+    *,
     max_pixels: int,
-    max_frames: int | None,
-    max_frame_pixels: int | None,
-    max_total_pixels: int | None,
-    max_decode_work: int | None,
-) -> Media:
-    im = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
-    check_pixels(im.size, max_pixels)
-    fmt = im.format or "IMAGE"
-    if fmt == "GIF" and not _gif_complete(data):
-        raise MediaError(
-            "The GIF file is truncated: it ends before its last frame is complete "
-            "(perhaps the download or upload was cut short)."
-        )
-    total = int(getattr(im, "n_frames", 1))
-    limit = total if max_frames is None else min(total, int(max_frames))
-    if max_decode_work is not None:
-        limit = min(limit, max(1, int(max_decode_work) // (im.size[0] * im.size[1])))
-    budget = frame_budget(max_frame_pixels, max_total_pixels, limit)
-    loop = im.info.get("loop")
-    scale, original_size = 1.0, None
-    if im.size[0] * im.size[1] > budget:
-        scale = float(np.sqrt(budget / (im.size[0] * im.size[1])))
-        original_size = _oriented_size(im) if total == 1 else im.size
-        if total == 1 and fmt == "JPEG":
-            # Let libjpeg decode at 1/2 to 1/8 size: a 50-megapixel photo never
-            # exists at full size. draft() keeps at least the size asked for.
-            wanted = (int(im.size[0] * scale) + 1, int(im.size[1] * scale) + 1)
-            im.draft("RGB", wanted)
+    max_frames: int | None = None,
+    max_frame_pixels: int | None = None,
+    max_total_pixels: int | None = None,
+    max_decode_work: int | None = None,
+    max_side: int | None = None,
+) -> tuple[Image.Image, ImagePlan]:
+    """Open image bytes and settle how they will be decoded (no pixel decoded yet).
+
+    Parameters are those of :func:`core.load_media`; ``max_side`` also caps
+    the longer side of every frame.
+
+    Returns
+    -------
+    image : PIL.Image.Image
+        Opened lazily; decode it with :func:`image_frames`.
+    plan : ImagePlan
+
+    Raises
+    ------
+    MediaError
+        If Pillow cannot read the data, a GIF is truncated, or the canvas is
+        over ``max_pixels``.
+    """
+    with pillow_errors():
+        im = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
+        check_pixels(im.size, max_pixels)
+        fmt = im.format or "IMAGE"
+        if fmt == "GIF" and not _gif_complete(data):
+            raise MediaError(
+                "The GIF file is truncated: it ends before its last frame is complete "
+                "(perhaps the download or upload was cut short)."
+            )
+        total = int(getattr(im, "n_frames", 1))
+        limit = total if max_frames is None else min(total, int(max_frames))
+        if max_decode_work is not None:
+            limit = min(limit, max(1, int(max_decode_work) // (im.size[0] * im.size[1])))
+        budget = frame_budget(max_frame_pixels, max_total_pixels, limit)
+        if max_side is not None:
+            budget = min(budget, float(np.prod(capped_side(im.size, max_side))))
+        loop = im.info.get("loop")
+        scale, original_size = 1.0, None
+        if im.size[0] * im.size[1] > budget:
             scale = float(np.sqrt(budget / (im.size[0] * im.size[1])))
-    rgba_frames, durations, has_alpha = [], [], False
-    for i, frame in enumerate(ImageSequence.Iterator(im)):
-        if i >= limit:
-            break
-        check_pixels(frame.size, max_pixels)
-        if total == 1 and frame.getexif().get(0x0112, 1) != 1:
-            # Only when turned: exif_transpose copies even an upright image.
-            frame = ImageOps.exif_transpose(frame)
-        rgb, alpha = _to_rgb_alpha(frame, scale)
-        has_alpha |= alpha is not None
-        rgba_frames.append((rgb, alpha))
-        durations.append(int(frame.info.get("duration", 0) or 0))
-    if not rgba_frames:
+            original_size = _oriented_size(im) if total == 1 else im.size
+            if total == 1 and fmt == "JPEG":
+                # Let libjpeg decode at 1/2 to 1/8 size: a 50-megapixel photo never
+                # exists at full size. draft() keeps at least the size asked for.
+                wanted = (int(im.size[0] * scale) + 1, int(im.size[1] * scale) + 1)
+                im.draft("RGB", wanted)
+                scale = float(np.sqrt(budget / (im.size[0] * im.size[1])))
+    plan = ImagePlan(fmt, limit, total, scale, None if loop is None else int(loop),
+                     original_size)
+    return im, plan
+
+
+def image_frames(
+    im: Image.Image, plan: ImagePlan, max_pixels: int
+) -> Iterator[tuple[np.ndarray, np.ndarray | None, int]]:
+    """Decode the frames of an opened image one at a time, as a viewer shows them.
+
+    Yields
+    ------
+    rgb : ndarray, shape (H, W, 3), uint8
+    alpha : ndarray, shape (H, W), uint8, or None
+    duration : int
+        Milliseconds (0 where the file says nothing).
+
+    Raises
+    ------
+    MediaError
+        From the iterator, if a frame cannot be decoded or is over ``max_pixels``.
+    """
+    with pillow_errors():
+        for i, frame in enumerate(ImageSequence.Iterator(im)):
+            if i >= plan.frames:
+                break
+            check_pixels(frame.size, max_pixels)
+            if plan.total_frames == 1 and frame.getexif().get(0x0112, 1) != 1:
+                # Only when turned: exif_transpose copies even an upright image.
+                frame = ImageOps.exif_transpose(frame)
+            rgb, alpha = _to_rgb_alpha(frame, plan.scale)
+            yield rgb, alpha, int(frame.info.get("duration", 0) or 0)
+
+
+def load_image(data: bytes, *, max_pixels: int, **caps) -> Media:
+    """Decode image bytes into a :class:`Media`; see :func:`core.load_media`.
+
+    Raises
+    ------
+    MediaError
+        If Pillow cannot read the data, it is truncated or corrupt, or over
+        ``max_pixels``.
+    """
+    im, plan = open_image(data, max_pixels=max_pixels, **caps)
+    decoded = list(image_frames(im, plan, max_pixels))
+    if not decoded:
         raise MediaError("The file holds no frames.")
-    frames, alphas = _common_canvas(rgba_frames, has_alpha)
-    return Media(
-        frames,
-        alphas,
-        durations,
-        None if loop is None else int(loop),
-        fmt,
-        total,
-        original_size,
-    )
+    has_alpha = any(alpha is not None for _, alpha, _ in decoded)
+    frames, alphas = _common_canvas([(rgb, alpha) for rgb, alpha, _ in decoded], has_alpha)
+    durations = [d for _, _, d in decoded]
+    return Media(frames, alphas, durations, plan.loop, plan.format, plan.total_frames,
+                 plan.original_size)
 
 
 def _oriented_size(im: Image.Image) -> tuple[int, int]:

@@ -124,3 +124,12 @@ def fitted_size(size: tuple[int, int], budget: float) -> tuple[int, int]:
         return w, h
     scale = np.sqrt(budget / (w * h))
     return max(1, int(w * scale)), max(1, int(h * scale))
+
+
+def capped_side(size: tuple[int, int], max_side: int | None) -> tuple[int, int]:
+    """(width, height) scaled down (aspect kept) so neither side exceeds ``max_side``."""
+    w, h = size
+    if max_side is None or max(w, h) <= max_side:
+        return w, h
+    scale = max_side / max(w, h)
+    return max(1, round(w * scale)), max(1, round(h * scale))

@@ -110,8 +110,13 @@ class GifWriter:
                   "disposal": 2 if self.transparent else 1}
         if t is not None:
             params["transparency"] = t
-        for chunk in GifImagePlugin.getdata(im, (0, 0), **params):
+        chunks = GifImagePlugin.getdata(im, (0, 0), **params)
+        for chunk in chunks:
             self._fh.write(chunk)
+        # getdata collects into a list owned by a class it makes per call; classes
+        # are freed only by the cycle collector, so empty the list now or a long
+        # clip keeps every frame's compressed bytes until the next collection.
+        chunks.clear()
         self.frames += 1
 
     def close(self) -> None:

@@ -12,13 +12,21 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import imageio_ffmpeg
 import numpy as np
 from PIL import Image
 
-from core._media_base import MAX_PIXELS, Media, check_pixels, fitted_size, frame_budget
+from core._media_base import (
+    MAX_PIXELS,
+    Media,
+    capped_side,
+    check_pixels,
+    fitted_size,
+    frame_budget,
+)
 from core.errors import MediaError
 
 #: File name extensions of the video formats read.
@@ -37,8 +45,15 @@ def looks_like_video(data: bytes) -> bool:
     return head[4:8] == b"ftyp" or head[:4] == _EBML_MAGIC
 
 
+UNREADABLE = (
+    "This video could not be read (supported: MP4, WebM and MOV). It may be damaged or use "
+    "a codec that cannot be decoded; try re-exporting it as MP4 (H.264)."
+)
+
+
 @contextlib.contextmanager
-def _private_file(data: bytes | None = None):
+def private_file(data: bytes | None = None):
+    """A private temporary file (holding ``data``), removed when the block ends; yields its path."""
     # mkstemp creates the file readable by this user only, under a random name.
     fd, path = tempfile.mkstemp(prefix="flickerless-", suffix=".bin")
     try:
@@ -49,6 +64,136 @@ def _private_file(data: bytes | None = None):
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.remove(path)
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What a clip will give, known before its frames are decoded.
+
+    Attributes
+    ----------
+    size : (int, int)
+        (width, height) of the frames as they come out (after downscaling).
+    original_size : (int, int)
+        (width, height) of the file's frames.
+    rate : float
+        Frames per second kept (the file's, capped at ``max_fps``).
+    expected_frames : int
+        Frames the clip should give within the caps (from its stated
+        duration; the decoder may give fewer if the file is damaged).
+    clip_frames : int
+        Frames the first ``max_seconds`` would give at ``rate`` without the
+        ``max_frames`` cap (0 when the file states no duration).
+    """
+
+    size: tuple[int, int]
+    original_size: tuple[int, int]
+    rate: float
+    expected_frames: int
+    clip_frames: int
+
+    @property
+    def duration_ms(self) -> int:
+        """How long each kept frame shows, in milliseconds."""
+        return int(round(1000.0 / self.rate))
+
+
+def check_caps(max_frames, max_fps, max_seconds, max_pixels) -> None:
+    """Refuse caps that are not positive, with ``ValueError``."""
+    for name, value in (("max_fps", max_fps), ("max_seconds", max_seconds)):
+        if not value > 0:
+            raise ValueError(f"{name}={value!r} must be a positive number.")
+    if int(max_frames) < 1 or int(max_pixels) < 1:
+        raise ValueError(f"max_frames={max_frames!r} and max_pixels={max_pixels!r} must be >= 1.")
+
+
+def open_video(
+    path: str,
+    *,
+    max_pixels: int = MAX_PIXELS,
+    max_frames: int = MAX_FRAMES,
+    max_fps: float = MAX_FPS,
+    max_seconds: float = MAX_SECONDS,
+    max_frame_pixels: int | None = None,
+    max_total_pixels: int | None = None,
+    max_side: int | None = None,
+) -> tuple[VideoInfo, Iterator[np.ndarray]]:
+    """Start decoding a clip: what it will give, and its frames one at a time.
+
+    Parameters
+    ----------
+    path : str
+        A video file ffmpeg reads (MP4, WebM, MOV...).
+    max_pixels, max_frames, max_fps, max_seconds, max_frame_pixels, max_total_pixels
+        As in :func:`load_video`.
+    max_side : int, optional
+        Downscale (aspect kept) so that neither side is longer than this.
+
+    Returns
+    -------
+    info : VideoInfo
+    frames : iterator of ndarray, shape (H, W, 3), uint8
+        Decodes lazily; only the current frame is held. A decoding failure
+        part-way raises :class:`MediaError` from the iterator.
+
+    Raises
+    ------
+    MediaError
+        If ffmpeg cannot open the file or it has no video stream, or its
+        frames are over ``max_pixels``.
+    """
+    check_caps(max_frames, max_fps, max_seconds, max_pixels)
+    max_frames, max_fps, max_seconds = int(max_frames), float(max_fps), float(max_seconds)
+    try:
+        reader = imageio_ffmpeg.read_frames(path, input_params=["-t", f"{max_seconds:g}"])
+        meta = next(reader)
+    except (OSError, RuntimeError, ValueError, StopIteration, KeyError) as exc:
+        raise MediaError(UNREADABLE) from exc
+    try:
+        width, height = (int(v) for v in meta["size"])
+        check_pixels((width, height), max_pixels, "video")
+    except (MediaError, KeyError, TypeError, ValueError) as exc:
+        reader.close()
+        if isinstance(exc, MediaError):
+            raise
+        raise MediaError(UNREADABLE) from exc
+    fps = float(meta.get("fps") or 0.0) or 25.0
+    rate = min(fps, max_fps)
+    duration = float(meta.get("duration") or 0.0)
+    expected = max_frames
+    if duration > 0:
+        expected = min(max_frames, max(1, int(np.ceil(min(duration, max_seconds) * rate))))
+    size = fitted_size((width, height), frame_budget(max_frame_pixels, max_total_pixels, expected))
+    size = capped_side(size, max_side)
+    clip_frames = int(round(min(duration, max_seconds) * rate))
+    info = VideoInfo(size, (width, height), rate, expected, clip_frames)
+    return info, _frames(reader, (width, height), size, fps, rate, max_frames)
+
+
+def _frames(reader, file_size, size, fps, rate, max_frames) -> Iterator[np.ndarray]:
+    width, height = file_size
+    taken = kept = -1
+    try:
+        for i, buffer in enumerate(reader):
+            # Keep frame i when it reaches the next tick of the capped clock.
+            tick = int(np.floor(i * rate / fps + 1e-9))
+            if tick == taken:
+                continue
+            taken = tick
+            frame = np.frombuffer(buffer, dtype=np.uint8).reshape(height, width, 3)
+            if size == (width, height):
+                yield frame.copy()
+            else:
+                yield np.asarray(Image.fromarray(frame).resize(size, Image.Resampling.LANCZOS))
+            kept += 1
+            if kept + 1 >= max_frames:
+                break
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise MediaError(
+            f"The clip could not be decoded past frame {kept + 1}: it may be damaged or cut short."
+        ) from exc
+    finally:
+        reader.close()
 
 
 def load_video(
@@ -96,71 +241,96 @@ def load_video(
         If ffmpeg cannot read the data, it holds no video frames, or a frame
         is over ``max_pixels``.
     """
-    for name, value in (("max_fps", max_fps), ("max_seconds", max_seconds)):
-        if not value > 0:
-            raise ValueError(f"{name}={value!r} must be a positive number.")
-    if int(max_frames) < 1 or int(max_pixels) < 1:
-        raise ValueError(f"max_frames={max_frames!r} and max_pixels={max_pixels!r} must be >= 1.")
+    check_caps(max_frames, max_fps, max_seconds, max_pixels)
     data = bytes(data)
     if not data:
         raise MediaError("The file is empty.")
-    with _private_file(data) as path:
-        try:
-            caps = (int(max_frames), float(max_fps), float(max_seconds))
-            return _decode(path, max_pixels, caps, max_frame_pixels, max_total_pixels)
-        except MediaError:
-            raise
-        except (OSError, RuntimeError, ValueError, StopIteration, KeyError) as exc:
-            raise MediaError(
-                "This video could not be read (supported: MP4, WebM and MOV). It may be "
-                "damaged or use a codec that cannot be decoded; try re-exporting it as MP4 (H.264)."
-            ) from exc
-
-
-def _decode(path: str, max_pixels: int, caps, max_frame_pixels, max_total_pixels):
-    max_frames, max_fps, max_seconds = caps
-    reader = imageio_ffmpeg.read_frames(path, input_params=["-t", f"{max_seconds:g}"])
-    try:
-        meta = next(reader)
-        width, height = (int(v) for v in meta["size"])
-        check_pixels((width, height), max_pixels, "video")
-        fps = float(meta.get("fps") or 0.0) or 25.0
-        rate = min(fps, max_fps)
-        duration = float(meta.get("duration") or 0.0)
-        expected = max_frames
-        if duration > 0:
-            expected = min(max_frames, max(1, int(np.ceil(min(duration, max_seconds) * rate))))
-        size = fitted_size((width, height), frame_budget(max_frame_pixels, max_total_pixels,
-                                                         expected))
-        if size == (width, height):
-            size = None
-        frames, taken = [], -1
-        for i, buffer in enumerate(reader):
-            # Keep frame i when it reaches the next tick of the capped clock.
-            tick = int(np.floor(i * rate / fps + 1e-9))
-            if tick == taken:
-                continue
-            taken = tick
-            frame = np.frombuffer(buffer, dtype=np.uint8).reshape(height, width, 3)
-            if size is None:
-                frames.append(frame.copy())
-            else:
-                resized = Image.fromarray(frame).resize(size, Image.Resampling.LANCZOS)
-                frames.append(np.asarray(resized))
-            if len(frames) >= max_frames:
-                break
-    finally:
-        reader.close()
+    with private_file(data) as path:
+        info, frames = open_video(
+            path, max_pixels=max_pixels, max_frames=max_frames, max_fps=max_fps,
+            max_seconds=max_seconds, max_frame_pixels=max_frame_pixels,
+            max_total_pixels=max_total_pixels,
+        )
+        frames = list(frames)
     if not frames:
         raise MediaError("The video holds no frames that could be decoded.")
-    total = max(len(frames), int(round(min(duration, max_seconds) * rate)))
-    durations = [int(round(1000.0 / rate))] * len(frames)
-    original = None if size is None else (width, height)
-    return Media(frames, None, durations, 0, "VIDEO", total, original)
+    total = max(len(frames), info.clip_frames)
+    original = None if info.size == info.original_size else info.original_size
+    return Media(frames, None, [info.duration_ms] * len(frames), 0, "VIDEO", total, original)
+
+
+class Mp4Writer:
+    """Write frames one at a time as an H.264 MP4 (yuv420p, plays in every browser).
+
+    Parameters
+    ----------
+    destination : str, os.PathLike or binary file object
+    size : (width, height)
+    fps : float
+
+    Notes
+    -----
+    yuv420p needs even dimensions: an odd width or height is padded by
+    repeating the last column or row. The chroma subsampling and the codec
+    blur the exact palette slightly; a GIF keeps it exactly. ffmpeg writes to
+    a private temporary file (MP4 needs to seek back to write its index),
+    copied to ``destination`` on :meth:`close`.
+    """
+
+    def __init__(self, destination, size: tuple[int, int], *, fps: float):
+        if not fps > 0:
+            raise ValueError(f"fps={fps!r} must be a positive number.")
+        self.destination = destination
+        self.size = (int(size[0]), int(size[1]))
+        w, h = self.size
+        self._pad = ((0, h % 2), (0, w % 2), (0, 0))
+        self._files = contextlib.ExitStack()
+        self._path = self._files.enter_context(private_file())
+        self._writer = imageio_ffmpeg.write_frames(
+            self._path,
+            (w + w % 2, h + h % 2),
+            fps=float(fps),
+            codec="libx264",
+            pix_fmt_out="yuv420p",
+            quality=None,
+            macro_block_size=1,
+            ffmpeg_log_level="error",
+            output_params=["-crf", "18", "-movflags", "+faststart", "-f", "mp4"],
+        )
+        self._writer.send(None)
+
+    def add(self, frame: np.ndarray) -> None:
+        """Append one (H, W, 3) uint8 frame of the writer's size."""
+        frame = np.asarray(frame)
+        if frame.shape != (self.size[1], self.size[0], 3) or frame.dtype != np.uint8:
+            raise ValueError("all frames must be (H, W, 3) uint8 arrays of one size.")
+        self._writer.send(np.ascontiguousarray(np.pad(frame, self._pad, mode="edge")))
+
+    def close(self, keep: bool = True) -> None:
+        """Finish the file and copy it to the destination (``keep=False``: drop it)."""
+        if self._writer is None:
+            return
+        try:
+            self._writer.close()
+            if keep:
+                if isinstance(self.destination, (str, os.PathLike)):
+                    shutil.copyfile(self._path, self.destination)
+                else:
+                    with open(self._path, "rb") as fh:
+                        shutil.copyfileobj(fh, self.destination)
+        finally:
+            self._writer = None
+            self._files.close()
+
+    def __enter__(self) -> Mp4Writer:
+        return self
+
+    def __exit__(self, exc_type, *exc) -> None:
+        self.close(keep=exc_type is None)
 
 
 def save_mp4(frames: Sequence[np.ndarray], destination, *, fps: float) -> None:
-    """Write frames as an H.264 MP4 (yuv420p, plays in every browser).
+    """Write frames as an H.264 MP4 (see :class:`Mp4Writer`).
 
     Parameters
     ----------
@@ -174,12 +344,6 @@ def save_mp4(frames: Sequence[np.ndarray], destination, *, fps: float) -> None:
     ------
     ValueError
         If there are no frames, sizes differ, or ``fps`` is not positive.
-
-    Notes
-    -----
-    yuv420p needs even dimensions: an odd width or height is padded by
-    repeating the last column or row. The chroma subsampling and the codec
-    blur the exact palette slightly; a GIF keeps it exactly.
     """
     frames = [np.asarray(f) for f in frames]
     if not frames:
@@ -187,39 +351,38 @@ def save_mp4(frames: Sequence[np.ndarray], destination, *, fps: float) -> None:
     if not fps > 0:
         raise ValueError(f"fps={fps!r} must be a positive number.")
     h, w = frames[0].shape[:2]
-    if any(f.shape != (h, w, 3) or f.dtype != np.uint8 for f in frames):
-        raise ValueError("all frames must be (H, W, 3) uint8 arrays of one size.")
-    pad = ((0, h % 2), (0, w % 2), (0, 0))
-    with _private_file() as path:
-        writer = imageio_ffmpeg.write_frames(
-            path,
-            (w + w % 2, h + h % 2),
-            fps=float(fps),
-            codec="libx264",
-            pix_fmt_out="yuv420p",
-            quality=None,
-            macro_block_size=1,
-            ffmpeg_log_level="error",
-            output_params=["-crf", "18", "-movflags", "+faststart", "-f", "mp4"],
-        )
-        writer.send(None)
-        try:
-            for frame in frames:
-                writer.send(np.ascontiguousarray(np.pad(frame, pad, mode="edge")))
-        finally:
-            writer.close()
-        if isinstance(destination, (str, os.PathLike)):
-            shutil.copyfile(path, destination)
-        else:
-            with open(path, "rb") as fh:
-                shutil.copyfileobj(fh, destination)
+    with Mp4Writer(destination, (w, h), fps=fps) as writer:
+        for frame in frames:
+            writer.add(frame)
+
+
+def frame_repeats(durations: Sequence[int]) -> tuple[np.ndarray, float]:
+    """How often to repeat each frame to show it at one constant rate, and that rate.
+
+    The rate is that of the median duration (0 ms counts as 100 ms, as
+    browsers show it); a frame that lasts n times longer is repeated n times.
+
+    Parameters
+    ----------
+    durations : sequence of int
+        Milliseconds per frame.
+
+    Returns
+    -------
+    repeats : ndarray of int, shape (len(durations),)
+    fps : float
+    """
+    if len(durations) == 0:
+        raise ValueError("durations is empty.")
+    shown = np.array([d if d > 0 else 100 for d in durations], dtype=np.float64)
+    step = float(np.median(shown))
+    return np.maximum(1, np.rint(shown / step).astype(int)), 1000.0 / step
 
 
 def constant_rate(frames: Sequence[np.ndarray], durations: Sequence[int]) -> tuple[list, float]:
     """Frames at one constant frame rate, for formats (MP4) that have no per-frame timing.
 
-    The rate is that of the median duration (0 ms counts as 100 ms, as
-    browsers show it); a frame that lasts n times longer is repeated n times.
+    Each frame is repeated as :func:`frame_repeats` says.
 
     Parameters
     ----------
@@ -234,8 +397,5 @@ def constant_rate(frames: Sequence[np.ndarray], durations: Sequence[int]) -> tup
     """
     if len(frames) != len(durations) or not frames:
         raise ValueError(f"{len(frames)} frames but {len(durations)} durations.")
-    shown = np.array([d if d > 0 else 100 for d in durations], dtype=np.float64)
-    step = float(np.median(shown))
-    repeats = np.maximum(1, np.rint(shown / step).astype(int))
-    return [f for f, n in zip(frames, repeats) for _ in range(n)], 1000.0 / step
-
+    repeats, fps = frame_repeats(durations)
+    return [f for f, n in zip(frames, repeats) for _ in range(n)], fps

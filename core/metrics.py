@@ -147,10 +147,13 @@ def _lab_image(image: np.ndarray) -> np.ndarray:
     return hist.take(to_space(hist.colors, "lab")).reshape(image.shape)
 
 
-def _lab_pixels(image: np.ndarray) -> np.ndarray:
-    # float32 CIELAB of every pixel, each distinct colour converted once: half
-    # the memory of rgb2lab's float64 and none of its whole-image temporaries
-    # (flicker holds four of these; at 2 megapixels rgb2lab peaked over 300 MB).
+def lab_pixels(image: np.ndarray) -> np.ndarray:
+    """float32 CIELAB of every pixel of an (H, W, 3) uint8 image, shape (H, W, 3).
+
+    Each distinct colour is converted once: half the memory of ``rgb2lab``'s
+    float64 and none of its whole-image temporaries (flicker holds four of
+    these; at 2 megapixels ``rgb2lab`` peaked over 300 MB).
+    """
     codes, inverse = np.unique(pack_rgb(image), return_inverse=True)
     lab = to_space(unpack_rgb(codes), "lab").astype(np.float32)
     return lab[inverse.reshape(image.shape[:2])]
@@ -178,16 +181,43 @@ def flicker_series(originals: Sequence[np.ndarray], quantized: Sequence[np.ndarr
     if len(originals) != len(quantized):
         raise ValueError(f"{len(originals)} originals but {len(quantized)} quantized frames.")
     out = np.full(max(0, len(originals) - 1), np.nan)
-    prev_o = prev_q = None
+    previous = None
     for t, (o, q) in enumerate(zip(originals, quantized)):
         o, q = _check_pair(o, q)
-        lo, lq = _lab_pixels(o), _lab_pixels(q)
-        if t > 0 and prev_o.shape == lo.shape:
-            static = np.linalg.norm(lo - prev_o, axis=2) < STATIC_DELTA_E
-            if np.count_nonzero(static) >= MIN_STATIC_PIXELS:
-                out[t - 1] = float(np.linalg.norm(lq - prev_q, axis=2)[static].mean())
-        prev_o, prev_q = lo, lq
+        current = lab_pixels(o), lab_pixels(q)
+        if t > 0:
+            out[t - 1] = pair_flicker(previous, current)
+        previous = current
     return out
+
+
+def pair_flicker(
+    previous: tuple[np.ndarray, np.ndarray], current: tuple[np.ndarray, np.ndarray]
+) -> float:
+    """Flicker between two consecutive frames, given as (original, quantized) CIELAB pairs.
+
+    The one rule behind :func:`flicker_series`, for callers that see frames
+    one at a time (:func:`core.convert`): the mean ΔE76 between the two
+    quantized frames over the pixels whose original changed by less than
+    ``STATIC_DELTA_E``; NaN with fewer than ``MIN_STATIC_PIXELS`` such
+    pixels or frames of different sizes.
+
+    Parameters
+    ----------
+    previous, current : (ndarray, ndarray)
+        :func:`lab_pixels` of the original and of the quantized frame.
+
+    Returns
+    -------
+    float
+    """
+    (prev_o, prev_q), (lo, lq) = previous, current
+    if prev_o.shape != lo.shape:
+        return float("nan")
+    static = np.linalg.norm(lo - prev_o, axis=2) < STATIC_DELTA_E
+    if np.count_nonzero(static) < MIN_STATIC_PIXELS:
+        return float("nan")
+    return float(np.linalg.norm(lq - prev_q, axis=2)[static].mean())
 
 
 def flicker(originals: Sequence[np.ndarray], quantized: Sequence[np.ndarray]) -> float:

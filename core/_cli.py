@@ -1,0 +1,162 @@
+"""The command line: ``python -m core IN [IN ...] OUT -k 64 --mode stable``.
+
+A thin shell over :func:`core.convert`: it parses arguments, names the outputs,
+draws a progress bar on a terminal and turns failures into a message and an
+exit code. No quantization happens here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from core._cluster import ALGORITHMS, INITS, METRICS
+from core._convert import FORMATS, ConvertReport, convert
+from core._dither import METHODS as DITHER_METHODS
+from core._sequence import DAMPING, HYSTERESIS, MODES
+from core.colorspace import SPACES
+from core.errors import MediaError
+
+#: Exit codes: what failed, for scripts that call this one.
+OK, USAGE, UNREADABLE, UNWRITABLE, INTERRUPTED = 0, 2, 3, 4, 130
+#: Pixels darker / lighter than these CIELAB L* are "near black / white" (as in the app).
+NEAR_BLACK_L, NEAR_WHITE_L = 8.0, 95.0
+
+EPILOG = """\
+examples:
+  python -m core clip.mp4 clip.gif -k 64
+  python -m core in.gif out.gif -k 16 --mode seeded --space rgb --dither bayer
+  python -m core a.mp4 b.webm c.gif gifs/ --max-side 640     (several inputs: OUT is a folder)
+
+exit codes: 0 done, 2 bad arguments, 3 an input could not be read,
+4 an output could not be written, 130 interrupted. With several inputs the
+others are still converted, and the exit code is that of the worst failure.
+"""
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser (its ``--help`` is the command's manual)."""
+    p = argparse.ArgumentParser(
+        prog="python -m core",
+        description="Reduce videos, animated GIFs and images to k colours with k-means,\n"
+        "streamed frame by frame at full size. Writes a GIF with an exact palette per\n"
+        "frame (or an MP4) and prints its size, flicker and colour error.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("inputs", nargs="+", metavar="IN",
+                   help="video, animated GIF/PNG/WebP or image file(s)")
+    p.add_argument("output", metavar="OUT",
+                   help="output file (one input) or folder (several; made if missing)")
+    p.add_argument("-k", "--colors", type=int, default=64, dest="k",
+                   help="colours per frame, 1-256 (default 64)")
+    p.add_argument("--mode", choices=MODES, default="stable",
+                   help="how frames share colours (default stable: no flicker)")
+    p.add_argument("--space", choices=SPACES, default="lab", help="colour space (default lab)")
+    p.add_argument("--metric", choices=METRICS, default="euclidean",
+                   help="distance: euclidean (k-means) or manhattan (k-medians)")
+    p.add_argument("--algorithm", choices=ALGORITHMS, default="kmeans")
+    p.add_argument("--init", choices=INITS, default="k-means++")
+    p.add_argument("--seed", type=int, default=0, help="seed of every random choice")
+    p.add_argument("--dither", choices=DITHER_METHODS, default="none")
+    p.add_argument("--ignore-black", action="store_true",
+                   help=f"near-black pixels (L* < {NEAR_BLACK_L:g}) do not choose colours")
+    p.add_argument("--ignore-white", action="store_true",
+                   help=f"near-white pixels (L* > {NEAR_WHITE_L:g}) do not choose colours")
+    p.add_argument("--hysteresis", type=float, default=HYSTERESIS, help="stable mode, ΔE")
+    p.add_argument("--damping", type=float, default=DAMPING, help="stable mode, ΔE")
+    p.add_argument("--max-side", type=int, default=None,
+                   help="downscale so no side is longer (default: keep the size)")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="output format (default: from the output's extension, else gif)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; return its exit code."""
+    args = parser().parse_args(argv)
+    inputs, output = [Path(p) for p in args.inputs], Path(args.output)
+    jobs = _jobs(inputs, output, args.format)
+    if jobs is None:
+        print(f"error: with {len(inputs)} inputs, {output} must be a folder", file=sys.stderr)
+        return USAGE
+    options = dict(
+        mode=args.mode, dither=args.dither, format=args.format, max_side=args.max_side,
+        space=args.space, metric=args.metric, algorithm=args.algorithm, init=args.init,
+        seed=args.seed, hysteresis=args.hysteresis, damping=args.damping,
+        min_lightness=NEAR_BLACK_L if args.ignore_black else None,
+        max_lightness=NEAR_WHITE_L if args.ignore_white else None,
+    )
+    worst = OK
+    for source, target in jobs:
+        bar = _Bar(source.name) if sys.stderr.isatty() and not args.quiet else None
+        try:
+            report = convert(source, target, args.k, progress=bar, **options)
+        except KeyboardInterrupt:
+            print(f"\ninterrupted: {target} was not written", file=sys.stderr)
+            return INTERRUPTED
+        except MediaError as exc:
+            _fail(bar, f"{source}: {exc}")
+            worst = max(worst, UNREADABLE)
+            continue
+        except ValueError as exc:
+            _fail(bar, f"error: {exc}")
+            return USAGE
+        except OSError as exc:
+            _fail(bar, f"{target}: could not be written ({exc.strerror or exc})")
+            worst = max(worst, UNWRITABLE)
+            continue
+        if bar is not None:
+            bar.done()
+        if not args.quiet:
+            print(summary(source, target, report))
+    return worst
+
+
+def summary(source: Path, target: Path, report: ConvertReport) -> str:
+    """One line a person reads: what was written, how big, how good."""
+    flicker = "n/a" if report.flicker != report.flicker else f"{report.flicker:.2f}"
+    line = (
+        f"{source} -> {target}: {report.frames} frames, {report.width}x{report.height}, "
+        f"{report.bytes / 1e6:.1f} MB, flicker {flicker}, "
+        f"mean ΔE2000 {report.mean_delta_e:.2f}, {report.seconds:.1f} s"
+    )
+    return "\n".join([line, *(f"  note: {n}" for n in report.notes)])
+
+
+def _jobs(inputs: list[Path], output: Path, fmt: str | None):
+    if len(inputs) == 1 and not output.is_dir():
+        return [(inputs[0], output)]
+    if output.exists() and not output.is_dir():
+        return None
+    output.mkdir(parents=True, exist_ok=True)
+    suffix = "." + (fmt or "gif")
+    return [(src, output / (src.stem + suffix)) for src in inputs]
+
+
+def _fail(bar, message: str) -> None:
+    if bar is not None:
+        bar.clear()
+    print(message, file=sys.stderr)
+
+
+class _Bar:
+    # A one-line progress bar on the terminal, redrawn in place.
+    WIDTH = 30
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = int(self.WIDTH * done / max(1, total))
+        sys.stderr.write(f"\r{self.name} [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
+                         f"{done}/{total} frames")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        sys.stderr.write("\r\033[K")
+
+    def done(self) -> None:
+        self.clear()

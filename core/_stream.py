@@ -1,0 +1,178 @@
+"""Media opened for decoding frame by frame, as many times as a job needs.
+
+:func:`core.load_media` holds every frame; a long clip at full size does not
+fit that way. :func:`open_stream` settles the size, frame count, timing and
+transparency up front and then decodes one frame at a time, as often as asked
+(a global palette needs two passes), so memory is bounded by a few frames
+whatever the length of the clip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from core._image import image_frames, open_image
+from core._media_base import MAX_PIXELS, read_source
+from core._video import (
+    MAX_FPS,
+    MAX_FRAMES,
+    MAX_SECONDS,
+    looks_like_video,
+    open_video,
+    private_file,
+)
+from core.errors import MediaError
+
+#: One decoded frame: RGB, alpha (or None) and how long it shows, in ms.
+Frame = tuple[np.ndarray, "np.ndarray | None", int]
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A source ready to be decoded frame by frame.
+
+    Attributes
+    ----------
+    size : (int, int)
+        (width, height) of every frame it gives.
+    original_size : (int, int)
+        (width, height) in the file.
+    frames : int
+        Frames it will give (for a clip, what its stated length promises).
+    durations : tuple of int
+        Milliseconds of each frame (a clip's are all alike).
+    loop : int or None
+        As in :class:`core.Media`.
+    transparent : bool
+        True when some frame has transparent pixels.
+    is_video : bool
+    known_length : bool
+        False for a clip whose file states no duration: ``frames`` is then
+        only the cap, not a promise.
+    """
+
+    size: tuple[int, int]
+    original_size: tuple[int, int]
+    frames: int
+    durations: tuple[int, ...]
+    loop: int | None
+    transparent: bool
+    is_video: bool
+    known_length: bool
+    _decode: Callable[[], Iterator[Frame]]
+
+    def decode(self) -> Iterator[Frame]:
+        """Decode the frames anew, one at a time, as ``(rgb, alpha, duration_ms)``.
+
+        Raises
+        ------
+        MediaError
+            From the iterator, when the data cannot be decoded past some frame.
+        """
+        return self._decode()
+
+
+@contextlib.contextmanager
+def open_stream(
+    source,
+    *,
+    max_side: int | None = None,
+    max_frames: int = MAX_FRAMES,
+    max_fps: float = MAX_FPS,
+    max_seconds: float = MAX_SECONDS,
+    max_pixels: int = MAX_PIXELS,
+) -> Iterator[Stream]:
+    """Open a path, bytes or file object for decoding frame by frame.
+
+    Parameters
+    ----------
+    source : str, os.PathLike, bytes or binary file object
+        An image, an animated GIF/PNG/WebP or a video clip.
+    max_side : int, optional
+        Downscale frames (aspect kept) so no side is longer than this.
+    max_frames, max_fps, max_seconds : int, float, float
+        Caps on what is decoded (a clip's rate and length; frames of any source).
+    max_pixels : int
+        Largest canvas accepted, checked before decoding.
+
+    Yields
+    ------
+    Stream
+        Valid inside the ``with`` block (a clip given as bytes lives in a
+        private temporary file until then).
+
+    Raises
+    ------
+    MediaError
+        If the source cannot be read or is over ``max_pixels``.
+    """
+    path = source if isinstance(source, (str, os.PathLike)) else None
+    data = read_source(source)
+    with contextlib.ExitStack() as files:
+        if looks_like_video(data):
+            if path is None:
+                path = files.enter_context(private_file(data))
+            del data  # a clip is read from its file; its bytes need not stay in memory
+            yield _video_stream(str(path), max_side, max_frames, max_fps, max_seconds, max_pixels)
+        else:
+            yield _image_stream(data, max_side, max_frames, max_pixels)
+
+
+def _video_stream(path, max_side, max_frames, max_fps, max_seconds, max_pixels) -> Stream:
+    caps = dict(max_pixels=max_pixels, max_frames=max_frames, max_fps=max_fps,
+                max_seconds=max_seconds, max_side=max_side)
+    info, frames = open_video(path, **caps)
+    frames.close()  # only the facts were wanted; each decode() starts ffmpeg anew
+
+    def decode() -> Iterator[Frame]:
+        for rgb in open_video(path, **caps)[1]:
+            yield rgb, None, info.duration_ms
+
+    n = info.expected_frames
+    return Stream(info.size, info.original_size, n, (info.duration_ms,) * n, 0, False, True,
+                  info.clip_frames > 0, decode)
+
+
+def _image_stream(data: bytes, max_side, max_frames, max_pixels) -> Stream:
+    caps = dict(max_pixels=max_pixels, max_frames=max_frames, max_side=max_side)
+    im, plan = open_image(data, **caps)
+    # A first pass settles the canvas (GIF frames may grow it), transparency and
+    # timing, holding one frame at a time; decode() then pads every frame alike.
+    heights, widths, durations, transparent = [], [], [], False
+    for rgb, alpha, duration in image_frames(im, plan, max_pixels):
+        heights.append(rgb.shape[0])
+        widths.append(rgb.shape[1])
+        durations.append(duration)
+        transparent |= alpha is not None and bool((alpha < 128).any())
+    if not durations:
+        raise MediaError("The file holds no frames.")
+    width, height = max(widths), max(heights)
+    grows = len(set(heights)) > 1 or len(set(widths)) > 1
+    transparent |= grows
+
+    def decode() -> Iterator[Frame]:
+        im, plan = open_image(data, **caps)
+        for rgb, alpha, duration in image_frames(im, plan, max_pixels):
+            yield (*_on_canvas(rgb, alpha, (width, height), transparent), duration)
+
+    original = plan.original_size or (width, height)
+    return Stream((width, height), original, len(durations), tuple(durations), plan.loop,
+                  transparent, False, True, decode)
+
+
+def _on_canvas(rgb, alpha, size, transparent):
+    # Pad a frame smaller than the canvas with transparent pixels, as browsers show it.
+    width, height = size
+    h, w = rgb.shape[:2]
+    if (w, h) == (width, height):
+        return rgb, alpha if transparent else None
+    canvas = np.zeros((height, width, 3), dtype=np.uint8)
+    canvas[:h, :w] = rgb
+    grown = np.zeros((height, width), dtype=np.uint8)
+    grown[:h, :w] = 255 if alpha is None else alpha
+    return canvas, grown

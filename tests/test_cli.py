@@ -1,0 +1,52 @@
+"""``python -m core``: converts files, names outputs, and says what failed with its exit code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+
+import core
+from core import _cli
+from tests.conftest import ROOT, data_path
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "core", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_one_input_to_one_file(tmp_path):
+    target = tmp_path / "harry.gif"
+    done = run(str(data_path("harrypotter_original.gif")), str(target), "-k", "8",
+               "--mode", "seeded", "--space", "rgb")
+    assert done.returncode == _cli.OK, done.stderr
+    back = core.load_media(target)
+    assert len(back.frames) == 70 and back.size == (500, 218)
+    assert all(len(np.unique(f.reshape(-1, 3), axis=0)) <= 8 for f in back.frames[:5])
+    assert "70 frames, 500x218" in done.stdout and "flicker" in done.stdout
+
+
+def test_several_inputs_into_a_folder_and_the_worst_exit_code(tmp_path):
+    bad = tmp_path / "notes.gif"
+    bad.write_text("not a gif")
+    out = tmp_path / "out"
+    done = run(str(data_path("clips", "realshort.mp4")), str(bad), str(out), "-k", "4")
+    assert done.returncode == _cli.UNREADABLE
+    assert (out / "realshort.gif").exists() and not (out / "notes.gif").exists()
+    assert "notes.gif" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_unwritable_output_and_bad_arguments(tmp_path):
+    source = str(data_path("harrypotter_original.gif"))
+    missing = tmp_path / "no" / "such" / "folder.gif"
+    assert run(source, str(missing), "-k", "4").returncode == _cli.UNWRITABLE
+    assert run(source, str(tmp_path / "a.gif"), "-k", "999").returncode == _cli.USAGE
+    assert run(source).returncode == _cli.USAGE
+
+
+def test_help_explains_exit_codes():
+    done = run("--help")
+    assert done.returncode == 0
+    assert "exit codes" in done.stdout and "IN [IN ...] OUT" in done.stdout
