@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PIL import Image
 
-from core._media_base import Media, fitted_size, frame_budget, read_source
+from core._media_base import Media, capped_side, fitted_size, frame_budget, read_source
 from core.errors import MediaError
 from core.media import load_media
 
@@ -46,7 +46,12 @@ class Limits:
         Later frames are cut.
     max_total_pixels : int
         Pixels over all frames kept (the memory the session holds); above it
-        frames are downscaled further.
+        frames are downscaled further. What is kept is the *preview* the page
+        compares on.
+    max_export_side : int
+        Full-size exports (:func:`core.convert`, streamed, so not bound by
+        ``max_total_pixels``) keep the source's size up to this many pixels
+        on the longer side.
     """
 
     max_upload_mb: int = 50
@@ -55,9 +60,27 @@ class Limits:
     max_frame_pixels: int = 2_100_000
     max_frames: int = 300
     max_total_pixels: int = 8_000_000
+    max_export_side: int = 1280
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def export_size(media: Media, limits: Limits) -> tuple[int, int]:
+    """(width, height) a full-size export of ``media`` gets: the source's, capped.
+
+    Parameters
+    ----------
+    media : Media
+        As loaded (``original_size`` records the size before any downscale).
+    limits : Limits
+
+    Returns
+    -------
+    (int, int)
+    """
+    return capped_side(media.original_size or media.size, limits.max_export_side)
+
 
 
 def load_within_limits(source, limits: Limits = DEFAULT_LIMITS) -> tuple[Media, list[str]]:

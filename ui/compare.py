@@ -69,6 +69,13 @@ def _animation(view: View) -> None:
             "Seeded is left out: Agglomerative clustering merges colours step by step and "
             "has no starting colours to carry over. Choose KMeans or MiniBatchKMeans to see it."
         )
+    if view.source.preview_is_smaller:
+        (w, h), (pw, ph) = view.source.full_size, media.size
+        st.info(
+            f"To stay quick, this comparison runs on a {pw}x{ph} preview of your "
+            f"{w}x{h} file. The Export tab makes full-size GIFs.",
+            icon=":material/aspect_ratio:",
+        )
     base = runs.get(NAIVE_MODE)
     if base is not None:
         for mode, run in runs.items():

@@ -10,6 +10,7 @@ uses recomputes only that mode, and an unrelated widget recomputes nothing.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -18,7 +19,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 import core
-from core.limits import DEFAULT_LIMITS, fit_to_limits, load_within_limits
+from core.limits import DEFAULT_LIMITS, export_size, fit_to_limits, load_within_limits
 from core.samples import load_sample
 from ui import preview
 from ui.labels import mode_label
@@ -32,12 +33,46 @@ STABLE_MODE = "stable"
 
 @dataclass(frozen=True)
 class Source:
-    """The media the page works on, already fitted to the app's limits."""
+    """The media the page works on: a preview fitted to the app's limits, and its file.
+
+    Attributes
+    ----------
+    key : str
+        Cache key: a digest of the upload, or ``"sample:<name>"``.
+    name : str
+    media : core.Media
+        The preview every mode is compared on (downscaled to the limits).
+    notices : tuple of str
+        What was cut or downscaled, in words.
+    data : bytes or None
+        The uploaded file, for full-size exports; ``None`` for a sample,
+        whose preview is already full size.
+    """
 
     key: str
     name: str
     media: core.Media
     notices: tuple[str, ...]
+    data: bytes | None = None
+
+    @property
+    def full_size(self) -> tuple[int, int]:
+        """(width, height) of a full-size export."""
+        return export_size(self.media, DEFAULT_LIMITS)
+
+    @property
+    def preview_is_smaller(self) -> bool:
+        """True when the page compares on frames smaller than what Export can make."""
+        return self.data is not None and self.full_size != self.media.size
+
+
+@dataclass(frozen=True)
+class Export:
+    """A full-size file made on request: its bytes and what :func:`core.convert` reported."""
+
+    key: tuple
+    data: bytes
+    report: core.ConvertReport
 
 
 @dataclass(frozen=True)
@@ -115,7 +150,7 @@ def _load_sample(name: str) -> tuple[core.Media, tuple[str, ...]]:
 def upload_source(name: str, data: bytes) -> Source:
     """Load uploaded bytes (raises ``core.MediaError`` with a readable message)."""
     media, notices = _load_upload(data)
-    return Source(digest(data), name, media, notices)
+    return Source(digest(data), name, media, notices, data)
 
 
 def sample_source(name: str) -> Source:
@@ -182,6 +217,30 @@ def run_mode(key: str, settings: Settings, mode: str, _media: core.Media) -> Run
         file=gif,
         preview=shown,
     )
+
+
+def export_key(source: Source, settings: Settings, mode: str) -> tuple:
+    """What a full-size export depends on: the file, the mode and that mode's settings."""
+    return (source.key, mode_settings(settings, mode), mode)
+
+
+def full_export(source: Source, settings: Settings, mode: str) -> Export:
+    """Stream the uploaded file at full size through one mode into GIF bytes.
+
+    Not cached across sessions: the file can be tens of MB, so the page keeps
+    the latest one in the visitor's session instead. Draws a progress bar.
+    Raises ``core.MediaError`` when the file cannot be read.
+    """
+    settings_used = mode_settings(settings, mode)
+    bar, report = _bar(f"{mode_label(mode)}, full size", len(source.media.frames))
+    buf = io.BytesIO()
+    result = core.convert(
+        source.data, buf, settings.k, mode=mode, dither=settings.dither,
+        max_side=DEFAULT_LIMITS.max_export_side, max_frames=len(source.media.frames),
+        progress=report, **settings_used.frame_kwargs(),
+    )
+    bar.empty()
+    return Export(export_key(source, settings, mode), buf.getvalue(), result)
 
 
 @st.cache_data(max_entries=2, show_spinner="Encoding the MP4…")

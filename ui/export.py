@@ -6,12 +6,16 @@ from pathlib import PurePath
 
 import streamlit as st
 
+import core
 from core.palette import EXPORTS
 from ui import palette as palette_tab
 from ui.compare import short_label
-from ui.compute import View, mode_settings, mp4_file
+from ui.compute import View, export_key, full_export, mode_settings, mp4_file
 from ui.labels import mode_label
 
+#: Where the visitor's full-size exports are kept (newest last), and how many.
+EXPORTS_KEY = "full_exports"
+MAX_EXPORTS = 2
 #: What each palette format is for, in a few words.
 FORMAT_NOTES = {
     "hex": "hex codes, one a line",
@@ -40,14 +44,17 @@ def show(view: View) -> None:
             key="download_png", icon=":material/download:",
         )
     else:
-        columns = st.columns(len(view.runs))
-        for column, (mode, run) in zip(columns, view.runs.items()):
-            column.download_button(
-                f"GIF: {short_label(mode)}", run.file, f"{base}_{mode}.gif", "image/gif",
-                key=f"download_gif_{mode}", icon=":material/download:",
-                help=mode_label(mode),
+        if view.source.preview_is_smaller:
+            w, h = view.source.full_size
+            st.caption(
+                f"The page compares on a {view.source.media.size[0]}x{view.source.media.size[1]} "
+                f"preview. Full-size GIFs ({w}x{h}, all {len(view.source.media.frames)} frames) "
+                "are made here on request, one mode at a time, frame by frame."
             )
-            column.caption(f"{len(run.file) / 1e6:.1f} MB")
+        columns = st.columns(len(view.runs))
+        for column, mode in zip(columns, view.runs):
+            with column:
+                show_gif(view, mode, base)
         show_mp4(view, base)
     what, palette = palette_tab.selected(view)
     st.markdown("##### The palette")
@@ -60,6 +67,58 @@ def show(view: View) -> None:
             help=FORMAT_NOTES.get(name, name),
         )
         column.caption(FORMAT_NOTES.get(name, name))
+
+
+def show_gif(view: View, mode: str, base: str) -> None:
+    """One mode's GIF: the preview's own when it is full size, else made full size on request."""
+    run, name = view.runs[mode], short_label(mode)
+    if not view.source.preview_is_smaller:
+        st.download_button(
+            f"GIF: {name}", run.file, f"{base}_{mode}.gif", "image/gif",
+            key=f"download_gif_{mode}", icon=":material/download:", help=mode_label(mode),
+        )
+        st.caption(f"{size_words(len(run.file))}, {_dims(view.source.media.size)}")
+        return
+    key = export_key(view.source, view.settings, mode)
+    made = st.session_state.get(EXPORTS_KEY, {}).get(key)
+    if made is None:
+        w, h = view.source.full_size
+        if st.button(f"Make the full-size {name} GIF ({w}x{h})", key=f"full_{mode}",
+                     icon=":material/fullscreen:", help=mode_label(mode)):
+            try:
+                made = full_export(view.source, view.settings, mode)
+            except core.MediaError as exc:
+                st.error(f"The full-size GIF could not be made: {exc}")
+                return
+            # Keep only the newest few: each can be tens of MB, per visitor.
+            kept = dict(list(st.session_state.get(EXPORTS_KEY, {}).items())[-(MAX_EXPORTS - 1):])
+            kept[key] = made
+            st.session_state[EXPORTS_KEY] = kept
+    if made is not None:
+        report = made.report
+        st.download_button(
+            f"GIF: {name}, full size", made.data, f"{base}_{mode}_full.gif", "image/gif",
+            key=f"download_full_{mode}", icon=":material/download:", help=mode_label(mode),
+        )
+        st.caption(
+            f"{size_words(report.bytes)}, {_dims((report.width, report.height))}, "
+            f"{report.frames} frames, flicker {report.flicker:.2f}, ΔE {report.mean_delta_e:.1f}"
+        )
+        for note in report.notes:
+            st.caption(note)
+    st.download_button(
+        f"Preview GIF ({size_words(len(run.file))})", run.file, f"{base}_{mode}_preview.gif",
+        "image/gif", key=f"download_gif_{mode}", type="tertiary",
+    )
+
+
+def size_words(n: int) -> str:
+    """A file size as people read it: "840 KB", "12.3 MB"."""
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} KB"
+
+
+def _dims(size: tuple[int, int]) -> str:
+    return f"{size[0]}x{size[1]}"
 
 
 def show_mp4(view: View, base: str) -> None:

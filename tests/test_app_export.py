@@ -1,0 +1,41 @@
+"""The page with a real clip larger than its preview: compare on the preview, export full size."""
+
+from __future__ import annotations
+
+import pytest
+
+import core
+from tests.conftest import data_path
+from tests.test_app import start, texts
+
+
+@pytest.fixture(scope="module")
+def clip_page():
+    """The page after uploading the 640x480 clip (its preview is smaller)."""
+    at = start()
+    data = data_path("clips", "test.webm").read_bytes()
+    at.file_uploader(key="upload").set_value(("test.webm", data, "video/webm")).run()
+    assert not at.exception and not at.error
+    return at
+
+
+@pytest.mark.slow
+def test_the_page_says_the_comparison_runs_on_a_smaller_preview(clip_page):
+    infos = " ".join(i.value for i in clip_page.info)
+    assert "preview of your 640x480 file" in infos
+    assert "Export tab makes full-size GIFs" in infos
+    assert len(clip_page.get("download_button")) >= len(core.MODES)
+
+
+@pytest.mark.slow
+def test_export_makes_the_full_size_gif_on_request(clip_page):
+    at = clip_page
+    full = at.button(key="full_stable")
+    assert "full-size" in full.label and "640x480" in full.label
+    full.click().run()
+    assert not at.exception and not at.error
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "GIF: Stable, full size" in labels
+    assert "640x480, 93 frames" in texts(at)
+    # The other modes still offer their button; nothing was made for them.
+    assert at.button(key="full_seeded").label.startswith("Make the full-size")
