@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-#: Images with more pixels than this build their histogram from an evenly
-#: strided sample of about this many pixels (every pixel is still mapped).
+#: Images with more pixels than this take their bin mean colours from an evenly
+#: strided sample of about this many pixels (every pixel is counted and mapped).
 SAMPLE_PIXELS = 1 << 19
 #: A frame gets exact colours when the pixels in bins holding more than one
 #: colour are at most this many (the exact split sorts only those pixels).
@@ -40,8 +40,9 @@ class ColorHistogram:
     colors : ndarray, shape (n, 3), float64
         sRGB colour of each row, 0-255 (exact, or the mean of a bin).
     weights : ndarray, shape (n,), float64
-        Number of opaque pixels (in the sample) of each row; 0 for rows made
-        only of transparent pixels.
+        Number of opaque pixels of each row (every pixel counts, also when
+        the colours come from a sample); 0 for rows made only of transparent
+        pixels.
     exact : bool
         True when every row is one exact colour of the image.
     """
@@ -68,12 +69,10 @@ class ColorHistogram:
 
 
 def _bin_of(pixels: np.ndarray) -> np.ndarray:
-    # uint16 arithmetic: a 15-bit bin index fits, and it is 3x faster than int32.
-    shift = 8 - _BITS
-    r = pixels[:, 0].astype(np.uint16) >> shift
-    g = pixels[:, 1].astype(np.uint16) >> shift
-    b = pixels[:, 2].astype(np.uint16) >> shift
-    return (r << (2 * _BITS)) | (g << _BITS) | b
+    # Shift while still uint8 (one pass over the array), then widen to uint16:
+    # a 15-bit bin index fits, and this is 1.6x faster than widening first.
+    q = (pixels >> (8 - _BITS)).astype(np.uint16)
+    return (q[:, 0] << (2 * _BITS)) | (q[:, 1] << _BITS) | q[:, 2]
 
 
 def _bin_of_code(codes: np.ndarray) -> np.ndarray:
@@ -131,29 +130,24 @@ def color_histogram(image: np.ndarray, opaque: np.ndarray | None = None) -> Colo
 
 
 def _binned_histogram(pixels, bins, weight, step) -> ColorHistogram:
-    # Weights and bin means come from a strided sample; the few bins that only
-    # unsampled pixels fall into get a row at their bin centre and no weight.
-    sb = bins[::step]
-    sp = pixels[::step]
-    cnt_all = np.bincount(sb, minlength=_NBINS).astype(np.float64)
-    sums = np.stack([np.bincount(sb, weights=sp[:, c], minlength=_NBINS) for c in range(3)], axis=1)
-    rows = np.flatnonzero(cnt_all)
+    # Weights count every pixel; bin means come from a strided sample, and the
+    # few bins that only unsampled pixels fall into get their bin centre.
+    count = np.bincount(bins, minlength=_NBINS)
+    rows = np.flatnonzero(count)
     lookup = np.full(_NBINS, -1, dtype=np.int32)
     lookup[rows] = np.arange(rows.size, dtype=np.int32)
-    if step > 1:
-        seen = np.zeros(_NBINS, dtype=bool)
-        seen[bins] = True
-        extra = np.flatnonzero(seen & (lookup < 0))
-        lookup[extra] = rows.size + np.arange(extra.size, dtype=np.int32)
-        rows = np.concatenate([rows, extra])
-    cnt = cnt_all[rows]
+    sb, sp = bins[::step], pixels[::step]
+    sampled = np.bincount(sb, minlength=_NBINS)[rows].astype(np.float64)
+    sums = np.stack(
+        [np.bincount(sb, weights=sp[:, c], minlength=_NBINS)[rows] for c in range(3)], axis=1
+    )
     colors = np.where(
-        cnt[:, None] > 0, sums[rows] / np.maximum(cnt, 1.0)[:, None], _bin_centres(rows)
+        sampled[:, None] > 0, sums / np.maximum(sampled, 1.0)[:, None], _bin_centres(rows)
     )
     if weight is None:
-        weights = cnt
+        weights = count[rows].astype(np.float64)
     else:
-        weights = np.bincount(sb, weights=weight[::step], minlength=_NBINS)[rows]
+        weights = np.bincount(bins, weights=weight, minlength=_NBINS)[rows]
     return ColorHistogram(colors, weights, exact=False, _bins=bins, _lookup=lookup)
 
 

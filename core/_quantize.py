@@ -173,8 +173,8 @@ def map_to_centers(
     labels = hist.take(row_label).reshape(shape)
     colors = to_srgb8(from_space(centers, options.space))
     counts = None
-    if hist.exact and hist.weights.sum() > 0:
-        # Exact rows weigh exactly their opaque pixels: no need to count pixels again.
+    if hist.weights.sum() > 0:
+        # Rows weigh exactly their opaque pixels: no need to count pixels again.
         counts = np.bincount(row_label, weights=hist.weights, minlength=len(centers))
     return result_from_labels(colors, labels, centers, options.space, opaque, counts)
 
