@@ -28,12 +28,14 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import core  # noqa: E402
 from tests.app_server import BROWSER_ARGS, CHROMIUM, IDLE, serve  # noqa: E402
 
 CLIPS = ROOT.parent / "shared" / "data" / "clips"
 BIG = "made_zoom_then_still_1280x688.mp4"
 THREE = (BIG, "test.webm", "carphone_pristine.mp4")
 SHOW_TARGET_S, ONE_MB, THREE_MB = 60.0, 690, 1024
+MODES = len(core.MODES)
 
 
 class Sampler:
@@ -71,12 +73,17 @@ async def visit(browser, url: str, clip: Path) -> dict:
     start = time.monotonic()
     await page.locator('[data-testid="stFileUploader"] input[type="file"]').first \
         .set_input_files(str(clip))
-    await page.wait_for_timeout(1000)
+    # The page names the upload as soon as it has it; then every mode's numbers appear.
+    await page.get_by_text(f"Using {clip.name}").wait_for(timeout=120_000)
+    metric = page.locator("[data-testid='stMetricValue']")
     await page.wait_for_selector(IDLE, timeout=600_000)
+    while await metric.count() < 2 * MODES:
+        await page.wait_for_timeout(200)
+        await page.wait_for_selector(IDLE, timeout=600_000)
     shown = time.monotonic() - start
     errors = await page.locator("[data-testid='stAlertContentError']").count()
     errors += await page.locator("[data-testid='stException']").count()
-    metrics = await page.locator("[data-testid='stMetricValue']").count()
+    metrics = await metric.count()
     await page.get_by_role("tab", name="Export").click()
     full = page.get_by_role("button", name="Make the full-size Stable GIF")
     export_s, size_mb = float("nan"), float("nan")
