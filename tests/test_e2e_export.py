@@ -1,0 +1,47 @@
+"""End to end in Chromium: a real clip larger than the preview, exported at full size."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import core
+from tests.app_server import CHROMIUM, launch, open_page, serve, wait_idle
+from tests.conftest import data_path
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is absent"),
+]
+
+
+def test_a_clip_is_compared_on_a_preview_and_exported_full_size(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    clip = data_path("clips", "test.webm")
+    with serve(tmp_path / "server.log") as (url, _), sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = open_page(browser, url)
+            page.locator('[data-testid="stFileUploader"] input[type="file"]').first \
+                .set_input_files(str(clip))
+            page.get_by_text("preview of your 640x480 file").wait_for(timeout=240_000)
+            wait_idle(page, 240_000)
+            assert page.locator("[data-testid='stException']").count() == 0
+            assert page.locator("[data-testid='stAlertContentError']").count() == 0
+
+            page.get_by_role("tab", name="Export").click()
+            page.get_by_role("button", name="Make the full-size Stable GIF (640x480)").click()
+            download_button = page.get_by_role("button", name="GIF: Stable, full size")
+            download_button.wait_for(timeout=240_000)
+            with page.expect_download() as download:
+                download_button.click()
+            saved = Path(download.value.path())
+            back = core.load_media(saved)
+            assert back.size == (640, 480) and len(back.frames) == 93
+            assert download.value.suggested_filename.endswith("_stable_full.gif")
+            assert page.get_by_text("640x480, 93 frames").count() == 1
+        finally:
+            browser.close()
