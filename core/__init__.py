@@ -35,6 +35,7 @@ from core._sequence import (
     StableKnobs,
     quantize_frames,
 )
+from core._video import MAX_SECONDS as MAX_VIDEO_SECONDS
 from core._video import VIDEO_EXTENSIONS, constant_rate, load_video, looks_like_video, save_mp4
 from core.colorspace import SPACES
 from core.errors import MediaError
@@ -52,6 +53,7 @@ __all__ = [
     "HYSTERESIS",
     "IMAGE_EXTENSIONS",
     "INITS",
+    "MAX_VIDEO_SECONDS",
     "METRICS",
     "MODES",
     "SPACES",
