@@ -108,8 +108,8 @@ def sidebar() -> Settings:
     sb.caption(
         f"**Limits:** files up to {limits.max_upload_mb} MB, images up to "
         f"{limits.max_decode_pixels / 1e6:.0f} megapixels, animations up to {limits.max_frames} "
-        f"frames, clips up to {core.MAX_VIDEO_SECONDS:g} s. The comparison runs on a preview of at most "
-        f"{limits.max_frame_pixels / 1e6:.1f} megapixels a frame "
+        f"frames, clips up to {core.MAX_VIDEO_SECONDS:g} s. The comparison runs on a preview "
+        f"of at most {limits.max_frame_pixels / 1e6:.1f} megapixels a frame "
         f"({limits.max_total_pixels / 1e6:.0f} over all frames); Export makes full-size GIFs "
         f"up to {limits.max_export_side} px on the longer side."
     )
