@@ -47,15 +47,18 @@ def test_lab_of_known_colours():
 
 
 def test_hsv_is_the_scaled_cone():
-    # (S·V·cos H, S·V·sin H, V) on 0-100: red at 0°, green at 120°, and every
-    # grey (S = 0) on the axis, whatever its hue would be.
-    rgb = np.array([[255, 0, 0], [0, 255, 0], [128, 128, 128], [0, 0, 0]])
+    # (S·V·cos H, S·V·sin H, V) on 0-100: red at 0°, green at 120°, a dark red
+    # nearer the axis (radius S·V, so the cone narrows to black), and every grey
+    # (S = 0) on the axis, whatever its hue would be.
+    rgb = np.array([[255, 0, 0], [0, 255, 0], [128, 0, 0], [128, 128, 128], [0, 0, 0]])
     c = np.cos(np.radians(120.0))
     s = np.sin(np.radians(120.0))
+    v = 100 * 128 / 255
     expected = np.array([
         [100.0, 0.0, 100.0],
         [100 * c, 100 * s, 100.0],
-        [0.0, 0.0, 100 * 128 / 255],
+        [v, 0.0, v],
+        [0.0, 0.0, v],
         [0.0, 0.0, 0.0],
     ])
     np.testing.assert_allclose(to_space(rgb, "hsv"), expected, atol=1e-9)
