@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from core._histogram import SAMPLE_PIXELS, color_histogram
+from core._histogram import SAMPLE_PIXELS, color_histogram, pack_rgb, unpack_rgb
 
 
 def test_few_colour_image_is_exact():
@@ -46,3 +46,32 @@ def test_transparent_pixels_have_rows_but_no_weight():
     hist = color_histogram(image, opaque)
     assert hist.weights.sum() == 50
     assert sorted(hist.weights.tolist()) == [0.0, 50.0]
+
+
+def test_pack_rgb_is_r_g_b_bytes_and_unpack_undoes_it():
+    assert pack_rgb(np.array([0x12, 0x34, 0x56], dtype=np.uint8)).tolist() == [0x123456]
+    # Every value of every channel, each channel against varied others, and the corners.
+    rng = np.random.default_rng(0)
+    levels = np.arange(256, dtype=np.uint8)
+    colors = np.concatenate([
+        np.stack([levels, rng.permutation(levels), rng.permutation(levels)], axis=1),
+        np.stack([rng.permutation(levels), levels, rng.permutation(levels)], axis=1),
+        rng.integers(0, 256, (5000, 3), dtype=np.uint8),
+        np.array([[0, 0, 0], [255, 255, 255], [255, 0, 0], [0, 0, 255]], dtype=np.uint8),
+    ])
+    for dtype in (np.int32, np.int64):
+        codes = pack_rgb(colors, dtype)
+        assert codes.dtype == dtype and codes.min() >= 0 and codes.max() < 1 << 24
+        np.testing.assert_array_equal(unpack_rgb(codes), colors)
+    # Distinct colours get distinct codes (np.unique on codes is np.unique on colours).
+    assert len(np.unique(pack_rgb(colors))) == len(np.unique(colors, axis=0))
+    # An image's shape is flattened to one code per pixel.
+    assert pack_rgb(colors[:12].reshape(3, 4, 3)).shape == (12,)
+
+
+def test_unpack_rgb_reads_only_the_low_24_bits():
+    # metrics packs a colour pair as (a << 24) | b in int64 and unpacks both halves.
+    a, b = np.array([[200, 30, 40]]), np.array([[1, 2, 3]])
+    pair = (pack_rgb(a, np.int64) << 24) | pack_rgb(b, np.int64)
+    np.testing.assert_array_equal(unpack_rgb(pair), b)
+    np.testing.assert_array_equal(unpack_rgb(pair >> 24), a)

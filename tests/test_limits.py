@@ -32,16 +32,39 @@ def _frames(n: int, h: int, w: int) -> list[np.ndarray]:
     return [np.roll(base, i, axis=1) for i in range(n)]
 
 
-def test_every_limit_the_issue_names_lives_in_limits():
-    names = {f.name for f in fields(Limits)}
-    assert {
-        "max_upload_mb",
-        "max_decode_pixels",
-        "max_frame_pixels",
-        "max_frames",
-        "max_total_pixels",
-        "max_decode_work",
-    } <= names
+def _animation() -> bytes:
+    return _gif(_frames(10, 60, 80))
+
+
+#: For each field of Limits: an upload, a tight value, and what that value must do
+#: (a MediaError naming the limit, or a notice) where the defaults do nothing.
+ENFORCED = {
+    "max_upload_mb": (lambda: b"\0" * 1_000_001, 1, "error", "the limit is 1 MB"),
+    "max_decode_pixels": (lambda: _png(np.zeros((101, 100, 3), np.uint8)), 10_000, "error",
+                          "the limit is"),
+    "max_decode_work": (_animation, 3 * 80 * 60, "notice", "decoding is limited"),
+    "max_frame_pixels": (_animation, 1200, "notice", "downscaled from 80x60"),
+    "max_frames": (_animation, 4, "notice", "first 4 of 10 frames"),
+    "max_total_pixels": (_animation, 10 * 1200, "notice", "megapixels over all frames"),
+}
+
+
+@pytest.mark.parametrize("name", [f.name for f in fields(Limits)])
+def test_every_limit_is_enforced(name):
+    # A limit that is declared but never checked protects nothing: each field
+    # must change what load_within_limits does. A new field needs a case here.
+    assert name in ENFORCED, f"no test that Limits.{name} is enforced"
+    make, value, effect, message = ENFORCED[name]
+    data = make()
+    tight = replace(DEFAULT_LIMITS, **{name: value})
+    if effect == "error":
+        with pytest.raises(core.MediaError, match=message):
+            load_within_limits(data, tight)
+        return
+    default_media, default_notices = load_within_limits(data)
+    assert default_notices == [] and len(default_media.frames) == 10
+    _, notices = load_within_limits(data, tight)
+    assert any(message in n for n in notices), notices
 
 
 def test_default_limits_are_consistent():

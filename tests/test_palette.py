@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import mimetypes
 
 import numpy as np
 import pytest
@@ -49,5 +50,21 @@ def test_swatch_png_widths_follow_shares():
     assert (row == [255, 0, 0]).all(axis=1).sum() == 20
 
 
-def test_every_export_is_listed():
-    assert set(EXPORTS) == {"hex", "json", "css", "gpl", "png"}
+@pytest.mark.parametrize("name", EXPORTS)
+def test_every_export_holds_every_colour_in_its_declared_type(name):
+    # The app offers each EXPORTS entry as a download named by its extension and
+    # MIME type: each must produce that kind of file, holding every colour.
+    export, extension, mime = EXPORTS[name]
+    out = export(PAL)
+    guessed = mimetypes.guess_type(f"palette.{extension}")[0]
+    assert guessed in (mime, None), (extension, mime)  # .gpl is unknown to mimetypes
+    if mime.startswith("image/"):
+        im = Image.open(io.BytesIO(out))
+        assert im.format.lower() == extension
+        colours = {tuple(c) for c in np.asarray(im.convert("RGB"))[0].tolist()}
+        assert colours == {tuple(c) for c in PAL.colors.tolist()}
+    else:
+        assert isinstance(out, str)
+        if mime == "application/json":
+            json.loads(out)
+        assert all(h in out for h in PAL.hex)

@@ -117,10 +117,41 @@ def test_transparent_pixels_take_no_part():
     assert res.labels.shape == (20, 20)
 
 
-def test_init_array_is_where_clustering_starts(china):
-    start = core.quantize(china, 5, seed=3).centers
-    res = core.quantize(china, 5, init=start)
-    np.testing.assert_allclose(res.centers, start, atol=0.5)
+def _three_greys() -> np.ndarray:
+    """Columns of greys near 40, 120 and 200 (10 columns each, +-3 levels of noise).
+
+    For k=2 both {40 | 120, 200} and {40, 120 | 200} are stable end points of
+    k-means, so where the fit ends shows where it started. (The noise gives
+    each group ~100 distinct colours: on 3 colours mini-batch k-means draws
+    batches of 3 and reassigns any centre a batch misses at random.)
+    """
+    rng = np.random.default_rng(0)
+    base = np.repeat(np.array([40, 120, 200]), 10)[None, :, None]
+    return (base + rng.integers(-3, 4, (10, 30, 3))).astype(np.uint8)
+
+
+@pytest.mark.parametrize("algorithm", ["kmeans", "minibatch"])
+def test_init_array_is_where_clustering_starts(algorithm):
+    image = _three_greys()
+    grey = image.reshape(-1, 3).astype(float).mean(axis=1).reshape(10, 30)
+    # Neither start is an answer (each is 10 levels off), so the fit must run;
+    # each leads to a different answer, so an ignored init cannot pass both.
+    left = core.quantize(image, 2, space="rgb", algorithm=algorithm,
+                         init=np.array([[30.0] * 3, [170.0] * 3]))
+    right = core.quantize(image, 2, space="rgb", algorithm=algorithm,
+                          init=np.array([[90.0] * 3, [210.0] * 3]))
+    expected_left = [grey[:, :10].mean(), grey[:, 10:].mean()]  # 40 | 120, 200
+    expected_right = [grey[:, :20].mean(), grey[:, 20:].mean()]  # 40, 120 | 200
+    np.testing.assert_allclose(left.centers.mean(axis=1), expected_left, atol=1.0)
+    np.testing.assert_allclose(right.centers.mean(axis=1), expected_right, atol=1.0)
+    # So the greys near 120 share a label with 200 in one, with 40 in the other.
+    assert left.labels[0, 0] != left.labels[0, 15] == left.labels[0, 25]
+    assert right.labels[0, 0] == right.labels[0, 15] != right.labels[0, 25]
+
+
+def test_ward_refuses_an_init_array_with_the_reason(china):
+    with pytest.raises(ValueError, match=r"agglomerative.*no starting centres.*init array"):
+        core.quantize(china, 4, algorithm="agglomerative", init=np.zeros((4, 3)))
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import pytest
 from PIL import Image
 
 import core
@@ -66,3 +67,93 @@ def test_indexed_png_round_trip(china):
     back = core.load_media(data)
     np.testing.assert_array_equal(back.frames[0][10:], res.image[10:])
     assert (back.alphas[0][:10] == 0).all() and (back.alphas[0][10:] == 255).all()
+
+
+def _still_results(size=(12, 8), n=3):
+    """n distinct few-colour frames of ``size`` (w, h), quantized exactly (k >= colours)."""
+    w, h = size
+    frames = []
+    for i in range(n):
+        f = np.zeros((h, w, 3), dtype=np.uint8)
+        f[:, : w // 2] = (200, 40 * i, 30)
+        f[: h // 2, w // 2 :] = (10, 90, 60 * i)
+        f[h // 2 :, w // 2 :] = (250, 250, 250 - 50 * i)
+        frames.append(f)
+    return frames, [core.quantize(f, 8) for f in frames]
+
+
+@pytest.mark.parametrize("loop", [0, 3, None])
+def test_gif_writer_round_trips_frames_durations_and_loop(loop):
+    frames, results = _still_results()
+    durations = [30, 70, 120]  # GIF stores hundredths of a second
+    buf = io.BytesIO()
+    with core.GifWriter(buf, (12, 8), loop=loop) as gif:
+        for res, duration in zip(results, durations):
+            gif.add(res, duration)
+    assert gif.frames == 3
+    back = core.load_media(buf.getvalue())
+    assert back.size == (12, 8) and back.loop == loop and back.durations == durations
+    assert len(back.frames) == 3 and back.alphas is None
+    for got, want in zip(back.frames, frames):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_gif_writer_writes_as_it_goes():
+    _, results = _still_results()
+    buf = io.BytesIO()
+    gif = core.GifWriter(buf, (12, 8))
+    sizes = [len(buf.getvalue())]
+    assert buf.getvalue().startswith(b"GIF89a")
+    for res in results:
+        gif.add(res, 50)
+        sizes.append(len(buf.getvalue()))
+    # Each frame is in the output as soon as it is added: nothing is held back.
+    assert all(b > a for a, b in zip(sizes, sizes[1:]))
+    before_close = buf.getvalue()
+    gif.close()
+    # Closing only adds the trailer, and leaves a caller's file object open.
+    assert buf.getvalue() == before_close + b";"
+    gif.close()  # a second close writes nothing more
+    assert buf.getvalue() == before_close + b";"
+
+
+def test_gif_writer_closes_a_file_it_opened(tmp_path):
+    _, results = _still_results()
+    path = tmp_path / "w.gif"
+    with core.GifWriter(path, (12, 8)) as gif:
+        gif.add(results[0], 40)
+    # Complete on disk once the block ends: trailer written, file flushed.
+    assert path.read_bytes().endswith(b";")
+    assert len(core.load_media(path).frames) == 1
+
+
+def test_gif_writer_refuses_a_frame_of_another_size():
+    _, results = _still_results(size=(12, 8))
+    _, other = _still_results(size=(8, 12), n=1)
+    with core.GifWriter(io.BytesIO(), (12, 8)) as gif:
+        with pytest.raises(ValueError, match="frame is 8x12, the GIF 12x8"):
+            gif.add(other[0])
+        gif.add(results[0])  # the writer is still usable
+        assert gif.frames == 1
+
+
+def test_gif_writer_transparency():
+    frames, results = _still_results()
+    hidden = np.zeros((8, 12), dtype=bool)
+    hidden[:, :3] = True  # the left quarter of the second frame is see-through
+    alpha = np.where(hidden, 0, 255).astype(np.uint8)
+    # A writer made for opaque frames refuses a transparent one, rather than
+    # writing its hidden pixels as colours.
+    with pytest.raises(ValueError, match="transparent=True"):
+        core.GifWriter(io.BytesIO(), (12, 8)).add(results[1], 50, alpha)
+    buf = io.BytesIO()
+    with core.GifWriter(buf, (12, 8), transparent=True) as gif:
+        gif.add(results[0], 50)  # opaque
+        gif.add(results[1], 50, alpha)
+    back = core.load_media(buf.getvalue())
+    assert back.alphas is not None
+    assert back.alphas[0].min() == 255
+    # The hidden pixels are transparent, not frame 0 showing through (disposal 2).
+    np.testing.assert_array_equal(back.alphas[1] >= 128, ~hidden)
+    np.testing.assert_array_equal(back.frames[1][~hidden], frames[1][~hidden])
+    np.testing.assert_array_equal(back.frames[0], frames[0])

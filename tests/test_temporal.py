@@ -91,6 +91,65 @@ def test_stable_mode_reinitialises_at_a_cut():
     )
 
 
+def test_is_cut_is_a_strict_threshold_on_the_share_of_pixels_that_changed_bin():
+    previous = np.zeros(512)
+    previous[0] = 1.0
+    current = np.zeros(512)
+    current[0], current[7] = 0.75, 0.25  # a quarter of the pixels moved bin
+    assert temporal.histogram_change(previous, current) == 0.25
+    assert temporal.is_cut(previous, current, 0.2)
+    assert not temporal.is_cut(previous, current, 0.25)  # "more than" the threshold
+    assert not temporal.is_cut(previous, previous, 0.0)
+
+
+def test_coarse_histogram_counts_only_opaque_pixels():
+    image = np.zeros((4, 4, 3), dtype=np.uint8)
+    image[:, 2:] = 255
+    opaque = np.zeros((4, 4), dtype=bool)
+    opaque[:, :3] = True  # 8 black and 4 white pixels count
+    h = temporal.coarse_histogram(image, opaque)
+    assert h[0] == pytest.approx(8 / 12) and h[511] == pytest.approx(4 / 12)
+    assert h.sum() == pytest.approx(1.0)
+
+
+def test_stable_mode_refits_exactly_where_scene_cuts_finds_cuts(harry_media):
+    # Frames 26-31 hold the clip's one cut (at 29, index 3); the frame-to-frame
+    # changes inside the shot are 0.03-0.04. A frame that the stable mode fits
+    # afresh shows the picture it would show as the first frame of a clip;
+    # a frame refined from the previous one does not. So whatever the
+    # threshold, the refitted frames must be scene_cuts' list: one rule for both.
+    frames = harry_media.frames[26:32]
+    alone = [core.quantize_frames([f], 8, mode="stable")[0].image for f in frames]
+    coarse = [temporal.coarse_histogram(f) for f in frames]
+    at_cut = temporal.histogram_change(coarse[2], coarse[3])
+    for threshold in (CUT_THRESHOLD, at_cut, 0.035, 0.0):
+        results = core.quantize_frames(frames, 8, mode="stable", cut_threshold=threshold)
+        refits = [t for t in range(1, len(frames)) if np.array_equal(results[t].image, alone[t])]
+        assert refits == temporal.scene_cuts(frames, threshold), threshold
+    # The thresholds give different lists, so the check has teeth; a change equal
+    # to the threshold is not a cut.
+    assert temporal.scene_cuts(frames, CUT_THRESHOLD) == [3]
+    assert temporal.scene_cuts(frames, at_cut) == []
+    assert temporal.scene_cuts(frames, 0.035) == [1, 3, 4, 5]
+    assert temporal.scene_cuts(frames, 0.0) == [1, 2, 3, 4, 5]
+
+
+def test_transparent_pixels_do_not_make_a_cut(harry_media):
+    # Two consecutive frames of one shot, whose hidden right halves go from black
+    # to white: half the pixels change bin, but none that are seen.
+    frames = [harry_media.frames[24].copy(), harry_media.frames[25].copy()]
+    frames[0][:, 250:], frames[1][:, 250:] = 0, 255
+    alpha = np.full(frames[0].shape[:2], 255, dtype=np.uint8)
+    alpha[:, 250:] = 0
+    alphas = [alpha, alpha]
+    assert temporal.scene_cuts(frames, CUT_THRESHOLD) == [1]  # counting hidden pixels
+    assert temporal.scene_cuts(frames, CUT_THRESHOLD, alphas) == []
+    results = core.quantize_frames(frames, 8, mode="stable", alphas=alphas)
+    alone = core.quantize_frames(frames[1:], 8, mode="stable", alphas=alphas[1:])[0]
+    # Frame 1 is refined from frame 0's palette, not fitted afresh.
+    assert not np.array_equal(results[1].image[:, :250], alone.image[:, :250])
+
+
 def test_match_order_undoes_a_shuffle():
     rng = np.random.default_rng(0)
     previous = rng.uniform(0, 100, (16, 3))
