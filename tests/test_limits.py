@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 import core
-from core.limits import DEFAULT_LIMITS, Limits, fit_to_limits, load_within_limits
+from core.limits import DEFAULT_LIMITS, Limits, export_size, fit_to_limits, load_within_limits
 
 
 def _gif(frames: list[np.ndarray], duration: int = 40) -> bytes:
@@ -46,6 +46,7 @@ ENFORCED = {
     "max_frame_pixels": (_animation, 1200, "notice", "downscaled from 80x60"),
     "max_frames": (_animation, 4, "notice", "first 4 of 10 frames"),
     "max_total_pixels": (_animation, 10 * 1200, "notice", "megapixels over all frames"),
+    "max_export_side": (_animation, 40, "export", (40, 30)),
 }
 
 
@@ -60,6 +61,12 @@ def test_every_limit_is_enforced(name):
     if effect == "error":
         with pytest.raises(core.MediaError, match=message):
             load_within_limits(data, tight)
+        return
+    if effect == "export":
+        # Full-size exports keep the file's size up to the cap, then scale down.
+        media, _ = load_within_limits(data)
+        assert export_size(media, DEFAULT_LIMITS) == (80, 60)
+        assert export_size(media, tight) == message
         return
     default_media, default_notices = load_within_limits(data)
     assert default_notices == [] and len(default_media.frames) == 10
