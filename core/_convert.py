@@ -14,6 +14,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -165,24 +166,33 @@ def convert(
         else:
             repeats, fps = frame_repeats(stream.durations)
             writer = Mp4Writer(out, stream.size, fps=fps)
-        with writer:
+        # Writing and measuring frame t (LZW in Pillow, numpy: both release the
+        # GIL) overlap with decoding and quantizing frame t+1 on a second core.
+        with writer, ThreadPoolExecutor(max_workers=1) as pool:
             decoded = _Latest(stream.decode())
             results = iter_quantized(((f, a) for f, a, _ in decoded), k, mode, opts, knobs,
                                      centers)
+            pending = None
+
+            def finish() -> None:
+                nonlocal written, pending
+                if pending is not None:
+                    pending.result()
+                    pending = None
+                    written += 1
+                    report(total - stream.frames + written, total)
+
             try:
                 for res in results:
                     rgb, alpha, duration = decoded.latest
                     if dither != "none":
                         res = redraw(rgb, res, dither, alpha)
-                    if repeats is None:
-                        writer.add(res, duration, alpha)
-                    else:
-                        for _ in range(repeats[min(written, len(repeats) - 1)]):
-                            writer.add(res.image)
-                    meter.add(rgb, res.image, alpha)
-                    written += 1
-                    report(total - stream.frames + written, total)
+                    finish()
+                    times = 1 if repeats is None else repeats[min(written, len(repeats) - 1)]
+                    pending = pool.submit(_emit, writer, meter, rgb, alpha, duration, res, times)
+                finish()
             except MediaError as exc:
+                finish()
                 if written == 0:
                     raise
                 notes.append(f"{exc} The first {written} frames were kept.")
@@ -206,6 +216,16 @@ def convert(
         source_size=stream.original_size,
         notes=tuple(notes),
     )
+
+
+def _emit(writer, meter, rgb, alpha, duration: int, res, times: int) -> None:
+    # Write one frame (an MP4 repeats it ``times`` to keep its timing) and measure it.
+    if isinstance(writer, GifWriter):
+        writer.add(res, duration, alpha)
+    else:
+        for _ in range(times):
+            writer.add(res.image)
+    meter.add(rgb, res.image, alpha)
 
 
 def _output_format(destination, format: str | None) -> str:
