@@ -160,8 +160,12 @@ def oklab_to_linear_srgb(oklab: np.ndarray) -> np.ndarray:
 
 
 def _linear(unit: np.ndarray) -> np.ndarray:
-    # The sRGB transfer function (IEC 61966-2-1), encoded 0-1 to linear light.
-    return np.where(unit <= 0.04045, unit / 12.92, ((unit + 0.055) / 1.055) ** 2.4)
+    # The sRGB transfer function (IEC 61966-2-1), encoded 0-1 to linear light; the
+    # power only where it applies (most colours), not over the whole array twice.
+    out = unit / 12.92
+    curved = unit > 0.04045
+    out[curved] = ((unit[curved] + 0.055) / 1.055) ** 2.4
+    return out
 
 
 def _encoded(linear: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ from core.palette import EXPORTS
 from ui import palette as palette_tab
 from ui.compare import short_label
 from ui.compute import View, mode_settings, mp4_file
-from ui.labels import mode_label
+from ui.labels import file_size, mode_label
 
 #: What each palette format is for, in a few words.
 FORMAT_NOTES = {
@@ -35,10 +35,12 @@ def show(view: View) -> None:
     base = stem(view)
     st.markdown("##### The result")
     if "still" in view.runs:
+        data = view.runs["still"].file
         st.download_button(
-            "Download the PNG", view.runs["still"].file, f"{base}.png", "image/png",
+            "Download the PNG", data, f"{base}.png", "image/png",
             key="download_png", icon=":material/download:",
         )
+        st.caption(f"PNG, {file_size(len(data))}")
     else:
         columns = st.columns(len(view.runs))
         for column, (mode, run) in zip(columns, view.runs.items()):
@@ -47,19 +49,21 @@ def show(view: View) -> None:
                 key=f"download_gif_{mode}", icon=":material/download:",
                 help=mode_label(mode),
             )
-            column.caption(f"{len(run.file) / 1e6:.1f} MB")
+            column.caption(f"GIF, {file_size(len(run.file))}")
         show_mp4(view, base)
     what, palette = palette_tab.selected(view)
     st.markdown("##### The palette")
     st.caption(f"The palette of {what} (pick another in the Palette tab), largest share first.")
     columns = st.columns(len(EXPORTS))
     for column, (name, (write, extension, mime)) in zip(columns, EXPORTS.items()):
+        data = write(palette)
         column.download_button(
-            f".{extension}", write(palette), f"{base}_palette.{extension}", mime,
+            f".{extension}", data, f"{base}_palette.{extension}", mime,
             key=f"download_palette_{name}", icon=":material/palette:",
             help=FORMAT_NOTES.get(name, name),
         )
-        column.caption(FORMAT_NOTES.get(name, name))
+        size = len(data.encode() if isinstance(data, str) else data)
+        column.caption(f"{FORMAT_NOTES.get(name, name)}, {file_size(size)}")
 
 
 def show_mp4(view: View, base: str) -> None:
@@ -77,4 +81,5 @@ def show_mp4(view: View, base: str) -> None:
             f"MP4: {short_label(mode)}", data, f"{base}_{mode}.mp4", "video/mp4",
             key="download_mp4", icon=":material/movie:",
         )
+        right.caption(f"MP4, {file_size(len(data))}")
 
