@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 import core
-from ui import cloud, compare, export, palette, transfer
+from ui import address, cloud, compare, export, large, palette, transfer
 from ui.compute import View, run_all
 from ui.markup import plain
 from ui.settings import sidebar
@@ -22,6 +22,7 @@ st.set_page_config(
     layout="wide",
 )
 
+address.read_once()  # a shared link's settings, on the session's first run only
 try:
     settings = sidebar()
 except ValueError as exc:  # knobs that do not go together, e.g. Manhattan with MiniBatchKMeans
@@ -34,8 +35,11 @@ st.markdown(
     "colour. In an animation, doing that separately for every frame makes colours "
     "**flicker**; this page shows how to avoid it. Set *k* and the rest in the sidebar."
 )
+address.show_notice()
 
 source = pick_source()
+upload = st.session_state.get("upload")
+address.share(st.sidebar, address.write(), upload.name if upload is not None else None)
 view = None
 if settings is None:
     st.error(f"These settings do not work together: {problem} Change one in the sidebar.")
@@ -55,8 +59,8 @@ if view is None:
         )
 
 if view is not None:
-    tabs = st.tabs(["Compare", "Palette", "3D colours", "Transfer", "Export"])
-    for tab, part in zip(tabs, (compare, palette, cloud, transfer, export)):
+    tabs = st.tabs(["Compare", "Large view", "Palette", "3D colours", "Transfer", "Export"])
+    for tab, part in zip(tabs, (compare, large, palette, cloud, transfer, export)):
         with tab:
             try:
                 part.show(view)

@@ -4,6 +4,14 @@ Every function here takes samples ``X`` (colours in some space) with weights
 (pixel counts) and returns cluster centres. Which pixel goes to which centre is
 decided afterwards by :func:`assign`, with the same metric, so the palette and
 the picture always agree.
+
+Locked colours: every method takes ``fixed`` centres (rows ``0..n-1`` of the
+result, returned exactly) and fits only the other ``k - n`` around them.
+Lloyd, mini-batch and k-medians are the usual iterations with those rows
+frozen: samples are still assigned to whichever centre is nearest, fixed or
+not, but only free centres move, which is coordinate descent on the same
+objective with some coordinates held. Ward merges with the fixed centres as
+anchors that absorb samples without moving (:func:`ward_merge`).
 """
 
 from __future__ import annotations
@@ -72,7 +80,9 @@ def assign(X: np.ndarray, centers: np.ndarray, metric: str = "euclidean") -> np.
     return out
 
 
-def initial_centers(X: np.ndarray, w: np.ndarray, k: int, init, seed: int) -> np.ndarray:
+def initial_centers(
+    X: np.ndarray, w: np.ndarray, k: int, init, seed: int, fixed: np.ndarray | None = None
+) -> np.ndarray:
     """Starting centres: k-means++ or random samples (both weighted), or given ones.
 
     Parameters
@@ -83,6 +93,11 @@ def initial_centers(X: np.ndarray, w: np.ndarray, k: int, init, seed: int) -> np
     k : int
     init : {"k-means++", "random"} or ndarray, shape (k, d)
     seed : int
+    fixed : ndarray, shape (m, d), optional
+        Centres chosen already (locked colours): they are rows ``0..m-1``
+        of the result, and only ``k - m`` more are drawn (k-means++ then
+        counts distances to them too). They replace the first ``m`` rows of
+        an ``init`` array.
 
     Returns
     -------
@@ -93,9 +108,14 @@ def initial_centers(X: np.ndarray, w: np.ndarray, k: int, init, seed: int) -> np
     Arthur, D. and Vassilvitskii, S. (2007). k-means++: the advantages of
     careful seeding. SODA.
     """
+    m = 0 if fixed is None else len(fixed)
     if not isinstance(init, str):
-        return np.asarray(init, dtype=np.float64)
+        start = np.array(init, dtype=np.float64)
+        start[:m] = fixed
+        return start
     rng = np.random.default_rng(seed)
+    if m:
+        return _around(X, w, k, np.asarray(fixed, dtype=np.float64), init, rng)
     if init == "random":
         pick = rng.choice(X.shape[0], size=k, replace=False, p=w / w.sum())
         return X[pick].copy()
@@ -103,15 +123,37 @@ def initial_centers(X: np.ndarray, w: np.ndarray, k: int, init, seed: int) -> np
     return centers
 
 
-def kmeans(X, w, k, init, seed, max_iter=300):
+def _around(X, w, k, fixed, init, rng) -> np.ndarray:
+    # k - m more starting centres beside the fixed ones. k-means++ is greedy, as
+    # scikit-learn's: of 2 + log(k) candidates drawn by weight x squared
+    # distance to the nearest centre so far, the one that lowers the weighted
+    # potential most is kept. "random" draws among samples not on a fixed centre.
+    d2 = ((X[:, None, :] - fixed[None, :, :]) ** 2).sum(axis=2).min(axis=1)
+    chosen = []
+    trials = 2 + int(np.log(k))
+    for _ in range(k - len(fixed)):
+        p = w * (d2 > 0) if init == "random" else w * d2
+        if p.sum() <= 0:  # every weighted sample sits on a centre already
+            p = w
+        picks = rng.choice(X.shape[0], size=1 if init == "random" else trials, p=p / p.sum())
+        cd2 = ((X[None, :, :] - X[picks][:, None, :]) ** 2).sum(axis=2)
+        best = int(np.argmin((w * np.minimum(d2, cd2)).sum(axis=1)))
+        chosen.append(X[picks[best]])
+        d2 = np.minimum(d2, cd2[best])
+    return np.vstack([fixed, *chosen]) if chosen else fixed.copy()
+
+
+def kmeans(X, w, k, init, seed, max_iter=300, fixed=None):
     """Weighted Lloyd k-means from one initialisation.
 
     scikit-learn's ``KMeans`` for large samples, :func:`lloyd` for small ones
-    (the same iteration without the per-call overhead).
+    (the same iteration without the per-call overhead) and whenever centres
+    are ``fixed`` (scikit-learn cannot hold centres still).
     """
-    start = initial_centers(X, w, k, init, seed)
-    if X.shape[0] <= SMALL_SAMPLES:
-        return lloyd(X, w, start, max_iter)
+    start = initial_centers(X, w, k, init, seed, fixed)
+    frozen = 0 if fixed is None else len(fixed)
+    if X.shape[0] <= SMALL_SAMPLES or frozen:
+        return lloyd(X, w, start, max_iter, frozen=frozen)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model = KMeans(k, init=start, n_init=1, max_iter=max_iter, random_state=seed)
@@ -120,7 +162,7 @@ def kmeans(X, w, k, init, seed, max_iter=300):
 
 
 def lloyd(X: np.ndarray, w: np.ndarray, centers: np.ndarray, max_iter: int = 300,
-          tol: float = 1e-4) -> np.ndarray:
+          tol: float = 1e-4, frozen: int = 0) -> np.ndarray:
     """Weighted Lloyd iterations from ``centers`` until they stop moving.
 
     Parameters
@@ -133,6 +175,9 @@ def lloyd(X: np.ndarray, w: np.ndarray, centers: np.ndarray, max_iter: int = 300
     tol : float
         Stop when the squared centre shift is at most ``tol`` times the mean
         per-feature variance of ``X`` (scikit-learn's criterion).
+    frozen : int
+        The first ``frozen`` centres never move (locked colours); samples
+        still go to them when they are nearest.
 
     Returns
     -------
@@ -153,6 +198,7 @@ def lloyd(X: np.ndarray, w: np.ndarray, centers: np.ndarray, max_iter: int = 300
         sums = np.stack([np.bincount(labels, weights=w * X[:, d], minlength=k)
                          for d in range(X.shape[1])], axis=1)
         new = np.where(mass[:, None] > 0, sums / np.maximum(mass, 1e-300)[:, None], centers)
+        new[:frozen] = centers[:frozen]
         shift = float(((new - centers) ** 2).sum())
         centers = new
         if shift <= threshold:
@@ -160,13 +206,16 @@ def lloyd(X: np.ndarray, w: np.ndarray, centers: np.ndarray, max_iter: int = 300
     return centers
 
 
-def minibatch(X, w, k, init, seed, max_iter=100):
+def minibatch(X, w, k, init, seed, max_iter=100, fixed=None):
     """Weighted mini-batch k-means (scikit-learn ``MiniBatchKMeans``).
 
     Runs on the histogram rows, not the pixels: on millions of samples
-    scikit-learn 1.9 redraws each batch over all samples and is slow.
+    scikit-learn 1.9 redraws each batch over all samples and is slow. With
+    ``fixed`` centres it runs :func:`minibatch_frozen` instead.
     """
-    start = initial_centers(X, w, k, init, seed)
+    start = initial_centers(X, w, k, init, seed, fixed)
+    if fixed is not None and len(fixed):
+        return minibatch_frozen(X, w, start, len(fixed), seed, max_iter)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model = MiniBatchKMeans(
@@ -176,26 +225,63 @@ def minibatch(X, w, k, init, seed, max_iter=100):
     return model.cluster_centers_
 
 
-def kmedians(X, w, k, init, seed, max_iter=100):
+def minibatch_frozen(
+    X: np.ndarray, w: np.ndarray, centers: np.ndarray, frozen: int, seed: int,
+    max_iter: int = 100, batch_size: int = 1024,
+) -> np.ndarray:
+    """Mini-batch k-means whose first ``frozen`` centres never move.
+
+    Each step draws ``batch_size`` samples with probability proportional to
+    their weight, assigns them to the nearest centre (frozen or not) and moves
+    every free centre towards the mean of its batch members with the step
+    ``batch count / all counts so far`` (Sculley's per-centre learning rate,
+    applied per batch as scikit-learn does).
+
+    References
+    ----------
+    Sculley, D. (2010). Web-scale k-means clustering. WWW.
+    """
+    rng = np.random.default_rng(seed)
+    C = np.array(centers, dtype=np.float64)
+    k, d = C.shape
+    counts = np.zeros(k)
+    p = w / w.sum()
+    for _ in range(max_iter):
+        batch = X[rng.choice(X.shape[0], size=batch_size, p=p)]
+        lab = assign(batch, C)
+        got = np.bincount(lab, minlength=k).astype(np.float64)
+        sums = np.stack([np.bincount(lab, weights=batch[:, j], minlength=k) for j in range(d)], 1)
+        counts += got
+        move = got > 0
+        move[:frozen] = False
+        rate = got[move] / counts[move]
+        C[move] += rate[:, None] * (sums[move] / got[move, None] - C[move])
+    return C
+
+
+def kmedians(X, w, k, init, seed, max_iter=100, fixed=None):
     """Weighted k-medians: L1 assignment and per-channel weighted-median update.
 
     Both steps minimise the L1 objective ``sum_i w_i * |x_i - c(i)|_1``, so it
     never increases from one iteration to the next (Lloyd with the median is
     a coordinate descent on that objective).
 
+    ``fixed`` centres (rows ``0..m-1``) never move.
+
     References
     ----------
     Bradley, P. S., Mangasarian, O. L. and Street, W. N. (1997). Clustering
     via concave minimization. NIPS 9.
     """
-    centers = initial_centers(X, w, k, init, seed).copy()
+    centers = initial_centers(X, w, k, init, seed, fixed).copy()
+    frozen = 0 if fixed is None else len(fixed)
     labels = None
     for _ in range(max_iter):
         new = assign(X, centers, "manhattan")
         if labels is not None and np.array_equal(new, labels):
             break
         labels = new
-        for j in range(k):
+        for j in range(frozen, k):
             members = labels == j
             if np.any(w[members] > 0):
                 # The lower weighted median per channel (numpy >= 2 takes weights here).
@@ -205,7 +291,7 @@ def kmedians(X, w, k, init, seed, max_iter=100):
     return centers
 
 
-def ward(X, w, k, init, seed):
+def ward(X, w, k, init, seed, fixed=None):
     """Agglomerative clustering with Ward's criterion on weighted samples.
 
     Ward's merge cost between clusters A and B is
@@ -216,6 +302,7 @@ def ward(X, w, k, init, seed):
     weighted Ward then merges those, so the cost does not grow with the
     image. ``init`` (a string) and ``seed`` only affect that reduction; the
     merge itself is deterministic, so Ward cannot be seeded with centres.
+    ``fixed`` centres join the merge as anchors (:func:`ward_merge`).
 
     References
     ----------
@@ -233,10 +320,14 @@ def ward(X, w, k, init, seed):
     else:
         keep = w > 0
         micro, mw = X[keep].copy(), w[keep].copy()
-    return ward_merge(micro, mw, k)
+    if fixed is None or not len(fixed):
+        return ward_merge(micro, mw, k)
+    anchors = np.asarray(fixed, dtype=np.float64)
+    points = np.vstack([anchors, micro])
+    return ward_merge(points, np.concatenate([np.zeros(len(anchors)), mw]), k, len(anchors))
 
 
-def ward_merge(c: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
+def ward_merge(c: np.ndarray, w: np.ndarray, k: int, anchors: int = 0) -> np.ndarray:
     """Merge weighted points pairwise by Ward's criterion until ``k`` are left.
 
     Parameters
@@ -246,29 +337,44 @@ def ward_merge(c: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
     w : ndarray, shape (m,)
         Their weights (pixel counts).
     k : int
+    anchors : int
+        The first ``anchors`` points are fixed centres (locked colours): a
+        group may merge into one, which then keeps its position, and two
+        anchors never merge. Ward's cost is the growth of the within-group
+        sum of squares, which for a group B joining an anchor at ``a`` is
+        ``w_B |c_B - a|^2`` (the anchor's centre does not move).
 
     Returns
     -------
     ndarray, shape (min(k, m), d)
-        The weighted means of the merged groups.
+        The weighted means of the merged groups (anchors first, unmoved).
     """
     c, w = c.copy(), w.copy()
     alive = np.ones(len(w), dtype=bool)
+    fixed = np.arange(len(w)) < anchors
     while alive.sum() > k:
         idx = np.flatnonzero(alive)
-        cc, ww = c[idx], w[idx]
+        cc, ww, ff = c[idx], w[idx], fixed[idx]
         d2 = ((cc[:, None, :] - cc[None, :, :]) ** 2).sum(axis=2)
-        cost = (ww[:, None] * ww[None, :]) / (ww[:, None] + ww[None, :]) * d2
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cost = (ww[:, None] * ww[None, :]) / (ww[:, None] + ww[None, :]) * d2
+        # Into an anchor: the joining group's weight times the squared distance.
+        cost = np.where(ff[:, None], ww[None, :] * d2, cost)
+        cost = np.where(ff[None, :], ww[:, None] * d2, cost)
+        cost[ff[:, None] & ff[None, :]] = np.inf
         np.fill_diagonal(cost, np.inf)
         a, b = np.unravel_index(np.argmin(cost), cost.shape)
+        if ff[b]:
+            a, b = b, a  # the anchor (if any) absorbs the other group
         ia, ib = idx[a], idx[b]
-        c[ia] = (w[ia] * c[ia] + w[ib] * c[ib]) / (w[ia] + w[ib])
+        if not fixed[ia]:
+            c[ia] = (w[ia] * c[ia] + w[ib] * c[ib]) / (w[ia] + w[ib])
         w[ia] += w[ib]
         alive[ib] = False
     return c[alive]
 
 
-def fit_centers(X, w, k, *, metric, algorithm, init, seed) -> np.ndarray:
+def fit_centers(X, w, k, *, metric, algorithm, init, seed, fixed=None) -> np.ndarray:
     """Cluster weighted samples into ``k`` centres with the chosen method.
 
     Parameters
@@ -281,6 +387,9 @@ def fit_centers(X, w, k, *, metric, algorithm, init, seed) -> np.ndarray:
     algorithm : {"kmeans", "minibatch", "agglomerative"}
     init : {"k-means++", "random"} or ndarray, shape (k, d)
     seed : int
+    fixed : ndarray, shape (m, d), m <= k, optional
+        Centres that are kept exactly as rows ``0..m-1`` (locked colours);
+        the other ``k - m`` are fitted around them (see the module docstring).
 
     Returns
     -------
@@ -299,6 +408,10 @@ def fit_centers(X, w, k, *, metric, algorithm, init, seed) -> np.ndarray:
     method = {"kmeans": kmeans, "minibatch": minibatch, "agglomerative": ward}[algorithm]
     if metric == "manhattan":
         method = kmedians
+    if fixed is not None and len(fixed) >= k:
+        return np.array(fixed[:k], dtype=np.float64)
+    if fixed is not None and not len(fixed):
+        fixed = None
     # A histogram has a few thousand rows: threads only add OpenMP spin-waits,
     # which cost 5-10x on a busy or fractional-CPU host (Community Cloud), and
     # scikit-learn's argument checks (done at our boundary already) cost as much
@@ -307,4 +420,4 @@ def fit_centers(X, w, k, *, metric, algorithm, init, seed) -> np.ndarray:
         _threadpools().limit(limits=1),
         config_context(assume_finite=True, skip_parameter_validation=True),
     ):
-        return method(X, w, k, init, seed)
+        return method(X, w, k, init, seed, fixed=fixed)

@@ -5,6 +5,9 @@ The pipeline is: gather the opaque pixels' colours into weighted rows
 cluster the rows in the chosen space (:mod:`core._cluster`), assign *every* row
 (filtered or not) to its nearest centre, and give each pixel the label of its
 row. Palette colours are the centres converted back to sRGB and rounded.
+
+Locked colours (``locked=``) are the first entries of every palette, exactly
+as given; the clustering fits only the other ``k - n`` entries around them.
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ from core._validation import (
     check_choice,
     check_image,
     check_k,
+    check_locked,
+    check_locked_fits,
     check_metric_algorithm,
     check_range,
     check_seed,
     opaque_mask,
 )
 from core.colorspace import SPACES, from_space, lightness, to_space, to_srgb8
+from core.palette import parse_color
 
 #: Clustering runs on at most about this many weighted rows: more (a photo-like
 #: frame's exact colours) are pooled into 5-bit bins first. Every exact colour
@@ -37,8 +43,9 @@ CLUSTER_ROWS = 4096
 class QuantizeOptions:
     """The clustering choices shared by :func:`quantize` and :func:`core.quantize_frames`.
 
-    Checked when made, so a frozen instance is always valid. See
-    :func:`quantize` for the meaning of each field.
+    Checked when made, so a frozen instance is always valid (and hashable:
+    ``locked`` is kept as a tuple of ``"#rrggbb"`` strings, whatever form it
+    was given in). See :func:`quantize` for the meaning of each field.
     """
 
     space: str = "lab"
@@ -48,6 +55,7 @@ class QuantizeOptions:
     seed: int = 0
     min_lightness: float | None = None
     max_lightness: float | None = None
+    locked: tuple[str, ...] = ()
 
     def __post_init__(self):
         check_choice("space", self.space, SPACES)
@@ -60,9 +68,22 @@ class QuantizeOptions:
             if v is not None:
                 check_range(name, v, 0.0, 100.0)
         check_seed(self.seed)
+        # A frozen dataclass sets its own fields through object.__setattr__.
+        object.__setattr__(self, "locked", check_locked(self.locked))
+
+    def locked_rgb(self) -> np.ndarray:
+        """The locked colours as an (n, 3) uint8 sRGB array (n may be 0)."""
+        return np.array([parse_color(c) for c in self.locked], dtype=np.uint8).reshape(-1, 3)
+
+    def locked_centers(self) -> np.ndarray:
+        """The locked colours in ``self.space``, shape (n, 3)."""
+        return to_space(self.locked_rgb(), self.space)
 
     def fit(self, X: np.ndarray, w: np.ndarray, k: int, init=None) -> np.ndarray:
-        """:func:`core._cluster.fit_centers` with these options (``init`` overrides theirs)."""
+        """:func:`core._cluster.fit_centers` with these options (``init`` overrides theirs).
+
+        The locked colours are the first centres, kept exactly.
+        """
         return fit_centers(
             X,
             w,
@@ -71,17 +92,25 @@ class QuantizeOptions:
             algorithm=self.algorithm,
             init=self.init if init is None else init,
             seed=self.seed,
+            fixed=self.locked_centers(),
         )
 
     def exact_centers(self, X: np.ndarray, w: np.ndarray, k: int) -> np.ndarray | None:
-        """The distinct weighted rows of ``X`` if there are at most ``k``, else ``None``.
+        """The locked colours and the distinct weighted rows of ``X`` if at most ``k``, else None.
 
-        An image of at most ``k`` colours is its own palette, exactly.
+        An image of at most ``k`` colours (with the locked ones) is its own
+        palette, exactly; locked colours come first, and a row that is a
+        locked colour is not counted twice.
         """
         counted = w > 0
         if np.count_nonzero(counted) > CLUSTER_ROWS:
             return None
         distinct = np.unique(X[counted], axis=0)
+        fixed = self.locked_centers()
+        if len(fixed):
+            gap = np.linalg.norm(distinct[:, None, :] - fixed[None, :, :], axis=2).min(axis=1)
+            # Distinct sRGB colours are far more than 1e-6 apart in every space.
+            distinct = np.vstack([fixed, distinct[gap > 1e-6]])
         return distinct if len(distinct) <= k else None
 
     def palette_centers(
@@ -106,11 +135,14 @@ class QuantizeOptions:
         ndarray, shape (m, 3), m <= k
             With at most ``k`` distinct weighted colours, those colours
             exactly (so an image of <= k colours comes back unchanged);
-            otherwise ``k`` fitted centres.
+            otherwise ``k`` fitted centres. The locked colours are always
+            the first ones.
         """
         exact = self.exact_centers(X, w, k)
         if exact is not None:
             return exact
+        if len(self.locked) == k:  # a fixed palette: nothing to fit
+            return self.locked_centers()
         if init is None:
             # A fresh start (k-means++ or random) over tens of thousands of rows is
             # slow; continuing from given centres takes a few cheap steps, so there
@@ -171,12 +203,23 @@ def map_to_centers(
     """
     row_label = assign(X, centers, options.metric).astype(np.uint8)
     labels = hist.take(row_label).reshape(shape)
-    colors = to_srgb8(from_space(centers, options.space))
+    colors = palette_colors(centers, options)
     counts = None
     if hist.weights.sum() > 0:
         # Rows weigh exactly their opaque pixels: no need to count pixels again.
         counts = np.bincount(row_label, weights=hist.weights, minlength=len(centers))
     return result_from_labels(colors, labels, centers, options.space, opaque, counts)
+
+
+def palette_colors(centers: np.ndarray, options: QuantizeOptions) -> np.ndarray:
+    """sRGB ``uint8`` colours of centres whose first rows are ``options``' locked colours.
+
+    Rounding the converted centres gives the locked colours back already;
+    they are copied in as well, so a locked colour is exact by construction.
+    """
+    colors = to_srgb8(from_space(centers, options.space))
+    colors[: len(options.locked)] = options.locked_rgb()
+    return colors
 
 
 def quantize(
@@ -191,6 +234,7 @@ def quantize(
     alpha: np.ndarray | None = None,
     min_lightness: float | None = None,
     max_lightness: float | None = None,
+    locked=(),
 ) -> QuantizeResult:
     """Reduce an RGB image to at most ``k`` colours.
 
@@ -201,9 +245,10 @@ def quantize(
     k : int
         Number of colours, 1 to 256. If the image has fewer distinct colours
         (among the pixels that count), the palette has that many instead.
-    space : {"rgb", "hsv", "lab"}
-        Where distances are measured. ``"lab"`` (CIELAB, D65) is perceptual;
-        ``"hsv"`` uses the HSV cone, so hue wraps around.
+    space : {"rgb", "hsv", "lab", "oklab"}
+        Where distances are measured. ``"lab"`` (CIELAB, D65) and
+        ``"oklab"`` (Ottosson 2020) are perceptual; ``"hsv"`` uses the HSV
+        cone, so hue wraps around (:mod:`core.colorspace`).
     metric : {"euclidean", "manhattan"}
         ``"euclidean"`` is k-means (mean update); ``"manhattan"`` is k-medians
         (L1 assignment and weighted-median update), which minimises the L1
@@ -237,8 +282,9 @@ def quantize(
     ------
     ValueError
         For an option value that is not one of the choices, a bad image array,
-        an ``init`` array of the wrong shape, or an ``init`` array with
-        ``algorithm="agglomerative"``.
+        an ``init`` array of the wrong shape, an ``init`` array with
+        ``algorithm="agglomerative"``, a locked value that is not a colour,
+        or more locked colours than ``k``.
 
     Notes
     -----
@@ -265,6 +311,7 @@ def quantize(
         seed,
         min_lightness,
         max_lightness,
+        locked,
     )
     return quantize_with(image, k, options, init=None if isinstance(init, str) else init,
                          alpha=alpha)
@@ -280,6 +327,7 @@ def quantize_with(
     """
     image = check_image(image)
     k = check_k(k)
+    check_locked_fits(options.locked, k)
     start = None if init is None else check_init(init, k)
     shape = image.shape[:2]
     opaque = opaque_mask(alpha, shape)

@@ -13,6 +13,10 @@
   mean colour error, which is what ΔE measures), refined from the previous
   frame's. See :mod:`core._temporal`.
 
+Locked colours (``locked=``) are the first palette entries of every frame in
+every mode, exactly; in ``"stable"`` they never move (refinement holds them,
+and scene cuts reorder only the free entries).
+
 Frames are processed one at a time (:func:`iter_quantized`), so a caller that
 decodes and writes as it goes (:func:`core.convert`) holds one frame, not the
 clip; ``"global"`` first gathers every frame's colours (:func:`global_centers`).
@@ -34,11 +38,18 @@ from core._quantize import (
     clustering_sample,
     clustering_weights,
     map_to_centers,
+    palette_colors,
     quantize_with,
 )
 from core._result import QuantizeResult, result_from_labels
-from core._validation import check_choice, check_frames, check_range, opaque_mask
-from core.colorspace import from_space, to_space, to_srgb8
+from core._validation import (
+    check_choice,
+    check_frames,
+    check_locked_fits,
+    check_range,
+    opaque_mask,
+)
+from core.colorspace import from_space, to_space
 
 MODES = ("independent", "seeded", "global", "stable")
 
@@ -115,6 +126,7 @@ def quantize_frames(
     hysteresis: float = HYSTERESIS,
     damping: float = DAMPING,
     cut_threshold: float = CUT_THRESHOLD,
+    locked=(),
 ) -> list[QuantizeResult]:
     """Quantize a sequence of frames to ``k`` colours each.
 
@@ -161,8 +173,8 @@ def quantize_frames(
     ------
     ValueError
         For an unknown mode or option, a knob out of its range, frames of
-        different sizes, no frames, or ``mode="seeded"`` with
-        ``algorithm="agglomerative"``.
+        different sizes, no frames, ``mode="seeded"`` with
+        ``algorithm="agglomerative"``, or more locked colours than ``k``.
 
     Notes
     -----
@@ -173,8 +185,11 @@ def quantize_frames(
     """
     check_choice("mode", mode, MODES)
     knobs = StableKnobs(hysteresis, damping, cut_threshold)
-    options = QuantizeOptions(space, metric, algorithm, init, seed, min_lightness, max_lightness)
+    options = QuantizeOptions(
+        space, metric, algorithm, init, seed, min_lightness, max_lightness, locked
+    )
     k = check_k(k)
+    check_locked_fits(options.locked, k)
     check_mode_options(mode, options)
     frames, alphas = check_frames(frames, alphas)
     report = progress or (lambda done, total: None)
@@ -329,17 +344,20 @@ def stable_step(
             start, steps = options.fit(Xc, wc, k), 2 * STABLE_STEPS
         else:
             start, steps = state.fitted, STABLE_STEPS
-        centers = _refine(Xc, wc, start, options.metric, steps)
+        centers = _refine(Xc, wc, start, options.metric, steps, len(options.locked))
     if cut or len(centers) != len(state.shown):
         if state is not None and len(state.shown) == len(centers):
-            # Across a cut, entry i still goes to the closest colour (steady swatches).
-            centers = centers[temporal.match_order(state.shown, centers)]
+            # Across a cut, entry i still goes to the closest colour (steady swatches);
+            # locked entries keep their places.
+            n = len(options.locked)
+            order = temporal.match_order(state.shown[n:], centers[n:])
+            centers = np.concatenate([centers[:n], centers[n:][order]])
         shown, previous = centers, None
     else:
         lab_shown, lab_fitted = _lab(state.shown, options), _lab(centers, options)
         moved = temporal.moved_centers(lab_shown, lab_fitted, knobs.damping)
         shown, previous = np.where(moved[:, None], centers, state.shown), state.labels
-    colors = to_srgb8(from_space(shown, options.space))
+    colors = palette_colors(shown, options)
     flat = temporal.sticky_labels(
         to_space(hist.colors, "lab"), hist.index, to_space(colors, "lab"), previous,
         knobs.hysteresis,
@@ -356,9 +374,22 @@ def _lab(centers: np.ndarray, options: QuantizeOptions) -> np.ndarray:
     return to_space(from_space(centers, options.space), "lab")
 
 
-def _refine(X, w, centers, metric: str, steps: int) -> np.ndarray:
+def _refine(X, w, centers, metric: str, steps: int, frozen: int = 0) -> np.ndarray:
     # The stable mode's centres minimise the mean distance (geometric medians;
     # L1 medians for metric="manhattan") rather than the mean squared distance.
+    # The first `frozen` centres (locked colours) never move.
     if metric == "manhattan":
-        return kmedians(X, w, len(centers), centers, 0, max_iter=steps)
-    return temporal.geometric_medians(X, w, centers, steps)
+        fixed = centers[:frozen] if frozen else None
+        return kmedians(X, w, len(centers), centers, 0, max_iter=steps, fixed=fixed)
+    if not frozen:
+        return temporal.geometric_medians(X, w, centers, steps)
+    C = np.array(centers, dtype=np.float64)
+    for _ in range(steps):
+        # One Weiszfeld round at a time, putting the locked rows back after each.
+        new = temporal.geometric_medians(X, w, C, 1)
+        new[:frozen] = C[:frozen]
+        done = np.abs(new - C).max() < 1e-3
+        C = new
+        if done:
+            break
+    return C

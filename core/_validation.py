@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from core.palette import MAX_COLORS, hex_code, parse_color, parse_colors
+
 
 def check_choice(name: str, value, choices: tuple[str, ...]) -> str:
     """Return ``value`` if it is one of ``choices``, else raise ``ValueError`` naming both."""
@@ -127,6 +129,60 @@ def check_metric_algorithm(metric: str, algorithm: str) -> None:
         raise ValueError(
             "metric='manhattan' works with algorithm='kmeans' (k-medians) only, "
             f"not algorithm={algorithm!r}."
+        )
+
+
+def check_locked(locked) -> tuple[str, ...]:
+    """Locked colours as ``"#rrggbb"`` strings in their order, repeats dropped.
+
+    Parameters
+    ----------
+    locked : sequence of str, str, ndarray of shape (n, 3), or None
+        Hex codes (``"#ff8800"``, ``"ff8800"``, ``"#f80"``), one string of
+        them separated by commas, or sRGB integers 0-255.
+
+    Raises
+    ------
+    ValueError
+        Naming the value that is not a colour, or for more than 256 colours.
+    """
+    if locked is None:
+        return ()
+    items = list(locked) if isinstance(locked, (list, tuple)) else None
+    if isinstance(locked, str):
+        rows = parse_colors(locked).tolist() if locked.strip() else []
+    elif items is not None and all(isinstance(value, str) for value in items):
+        rows = [parse_color(value) for value in items]
+    else:
+        array = np.asarray(locked)
+        if array.size == 0:
+            return ()
+        if (
+            array.ndim != 2
+            or array.shape[1] != 3
+            or array.dtype.kind not in "iuf"
+            or not np.all(np.isfinite(array))
+            or np.any(array != np.round(array))
+            or array.min() < 0
+            or array.max() > 255
+        ):
+            raise ValueError(
+                "locked must be hex strings or an (n, 3) array of integers 0-255, "
+                f"got {array.dtype} values of shape {array.shape}."
+            )
+        rows = array.astype(int).tolist()
+    codes = tuple(dict.fromkeys(hex_code(rgb) for rgb in rows))
+    if len(codes) > MAX_COLORS:
+        raise ValueError(f"{len(codes)} locked colours; a palette holds at most {MAX_COLORS}.")
+    return codes
+
+
+def check_locked_fits(locked: tuple[str, ...], k: int) -> None:
+    """Refuse more locked colours than the ``k`` colours of the palette."""
+    if len(locked) > k:
+        raise ValueError(
+            f"{len(locked)} locked colours do not fit in k={k} colours; "
+            f"raise k to at least {len(locked)} or lock fewer colours."
         )
 
 

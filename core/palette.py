@@ -2,7 +2,10 @@
 
 The export formats are the ones designers paste or import: a hex list, JSON,
 CSS custom properties, a GIMP/Inkscape/Krita ``.gpl`` palette, and a PNG strip
-of swatches whose widths follow the shares.
+of swatches whose widths follow the shares. The text formats read back
+(:func:`read_palette`), so a palette exported here can be locked in a later
+run (``core.quantize(..., locked=...)``); :data:`PRESETS` holds a few
+well-known fixed palettes, and :func:`parse_colors` reads hex codes.
 """
 
 from __future__ import annotations
@@ -107,6 +110,200 @@ def to_swatch_png(palette: Palette, width: int = 640, height: int = 80) -> bytes
     buf = io.BytesIO()
     Image.fromarray(strip, "RGB").save(buf, format="PNG")
     return buf.getvalue()
+
+
+#: Most colours a palette file or a list of locked colours may hold (a GIF's limit).
+MAX_COLORS = 256
+
+_HEX = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
+
+#: Well-known fixed palettes: name -> hex codes.
+PRESETS: dict[str, tuple[str, ...]] = {
+    "1-bit black and white": ("#000000", "#ffffff"),
+    "Game Boy (DMG greens)": ("#0f380f", "#306230", "#8bac0f", "#9bbc0f"),
+    "CGA (mode 4, palette 1, bright)": ("#000000", "#55ffff", "#ff55ff", "#ffffff"),
+    # The 16 colours of the CGA text modes, also EGA's and Windows' default 16.
+    "CGA / EGA 16 colours": (
+        "#000000", "#0000aa", "#00aa00", "#00aaaa", "#aa0000", "#aa00aa", "#aa5500", "#aaaaaa",
+        "#555555", "#5555ff", "#55ff55", "#55ffff", "#ff5555", "#ff55ff", "#ffff55", "#ffffff",
+    ),
+    # Philip "Pepto" Timmermann's measured VIC-II colours (2001).
+    "Commodore 64 (Pepto)": (
+        "#000000", "#ffffff", "#68372b", "#70a4b2", "#6f3d86", "#588d43", "#352879", "#b8c76f",
+        "#6f4f25", "#433900", "#9a6759", "#444444", "#6c6c6c", "#9ad284", "#6c5eb5", "#959595",
+    ),
+    "PICO-8": (
+        "#000000", "#1d2b53", "#7e2553", "#008751", "#ab5236", "#5f574f", "#c2c3c7", "#fff1e8",
+        "#ff004d", "#ffa300", "#ffec27", "#00e436", "#29adff", "#83769c", "#ff77a8", "#ffccaa",
+    ),
+}
+
+
+def parse_color(value: str) -> tuple[int, int, int]:
+    """The ``(r, g, b)`` of one hex colour: ``"#ff8800"``, ``"ff8800"``, ``"#f80"`` or ``"f80"``.
+
+    Raises
+    ------
+    ValueError
+        Naming the value, when it is not a hex colour.
+    """
+    match = _HEX.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(
+            f"{value!r} is not a colour; write it as a hex code such as #ff8800 or ff8800."
+        )
+    digits = match.group(1)
+    if len(digits) == 3:
+        digits = "".join(ch * 2 for ch in digits)
+    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+
+
+def hex_code(rgb) -> str:
+    """``"#rrggbb"`` (lower case) of one sRGB colour of three 0-255 integers."""
+    r, g, b = (int(c) for c in rgb)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def parse_colors(text: str) -> np.ndarray:
+    """Hex colours separated by commas, spaces or new lines, as an (n, 3) uint8 array.
+
+    Raises
+    ------
+    ValueError
+        Naming the first value that is not a hex colour, or when there are
+        none or more than :data:`MAX_COLORS`.
+    """
+    items = [item for item in re.split(r"[\s,;]+", text) if item]
+    return _colors([parse_color(item) for item in items], "the list")
+
+
+def _colors(rows: list, where: str) -> np.ndarray:
+    if not rows:
+        raise ValueError(f"{where} holds no colours.")
+    if len(rows) > MAX_COLORS:
+        raise ValueError(f"{where} holds {len(rows)} colours; at most {MAX_COLORS} can be used.")
+    return np.array(rows, dtype=np.uint8).reshape(-1, 3)
+
+
+def _line_error(number: int, line: str, what: str) -> ValueError:
+    shown = line.strip()
+    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    return ValueError(f"line {number} ({shown!r}) is not {what}.")
+
+
+def from_hex_list(text: str) -> np.ndarray:
+    """Read :func:`to_hex_list`: one hex colour a line (blank lines are skipped)."""
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(parse_color(line))
+        except ValueError:
+            raise _line_error(number, line, "a hex colour such as #ff8800") from None
+    return _colors(rows, "the file")
+
+
+def from_gpl(text: str) -> np.ndarray:
+    """Read a GIMP palette (:func:`to_gpl`; also Inkscape's and Krita's).
+
+    The first line must be ``GIMP Palette``; ``Name:``, ``Columns:``, ``#``
+    comments and blank lines are skipped; every other line starts with three
+    integers 0-255 (R G B), optionally followed by a name.
+    """
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "GIMP Palette":
+        raise ValueError("line 1 is not 'GIMP Palette': this is not a GIMP .gpl palette.")
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or re.match(r"(Name|Columns):", stripped):
+            continue
+        parts = stripped.split()
+        try:
+            rgb = [int(p) for p in parts[:3]]
+        except ValueError:
+            rgb = []
+        if len(rgb) != 3 or not all(0 <= c <= 255 for c in rgb):
+            raise _line_error(number, line, "three numbers from 0 to 255 (R G B)")
+        rows.append(rgb)
+    return _colors(rows, "the file")
+
+
+def from_json(text: str) -> np.ndarray:
+    """Read :func:`to_json` (``{"colors": [{"hex": ...}, ...]}``) or a plain list of hex codes."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"line {exc.lineno} is not valid JSON ({exc.msg}).") from None
+    items = data.get("colors") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise ValueError('the JSON holds no list of colours (expected {"colors": [...]}).')
+    rows = []
+    for number, item in enumerate(items, start=1):
+        value = item.get("hex") if isinstance(item, dict) else item
+        try:
+            rows.append(parse_color(value))
+        except ValueError:
+            shown = str(value)[:40]
+            raise ValueError(f"colour {number} ({shown!r}) is not a hex colour.") from None
+    return _colors(rows, "the file")
+
+
+def from_css(text: str) -> np.ndarray:
+    """Read :func:`to_css`: every ``--name: #rrggbb;`` custom property is one colour.
+
+    Lines without a custom property (``:root {``, ``}``, comments) are skipped.
+    """
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = re.match(r"\s*--[A-Za-z0-9_-]+\s*:\s*([^;]*);?", line)
+        if match is None:
+            continue
+        try:
+            rows.append(parse_color(match.group(1)))
+        except ValueError:
+            raise _line_error(number, line, "a custom property holding a hex colour") from None
+    return _colors(rows, "the file")
+
+
+#: Every palette format that reads back: file extension -> reader.
+IMPORTS = {"txt": from_hex_list, "gpl": from_gpl, "json": from_json, "css": from_css}
+
+
+def read_palette(data: str | bytes, extension: str) -> np.ndarray:
+    """The colours of a palette file in one of the formats this module writes.
+
+    Parameters
+    ----------
+    data : str or bytes
+        The file's text (bytes are decoded as UTF-8).
+    extension : {"txt", "gpl", "json", "css"}
+        The format, as its file extension (a leading dot is allowed).
+
+    Returns
+    -------
+    ndarray, shape (n, 3), uint8
+        The colours in file order (1 <= n <= :data:`MAX_COLORS`).
+
+    Raises
+    ------
+    ValueError
+        For an unknown format, text that is not UTF-8, or a line (or JSON
+        item) that is not a colour; the message names the line.
+    """
+    extension = extension.lower().lstrip(".")
+    if extension not in IMPORTS:
+        raise ValueError(
+            f"a .{extension} file cannot be read as a palette; use one of "
+            f"{', '.join('.' + e for e in IMPORTS)}."
+        )
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"the file is not text (byte {exc.start} is not UTF-8).") from None
+    return IMPORTS[extension](data)
 
 
 #: Every export format: name -> (function, file extension, MIME type).

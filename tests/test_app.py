@@ -16,6 +16,7 @@ import core
 from core.limits import DEFAULT_LIMITS
 from core.palette import EXPORTS
 from core.samples import SAMPLES
+from ui import address
 from ui.labels import MODE_LABELS
 
 APP = "../streamlit_app.py"
@@ -110,7 +111,7 @@ def test_changing_k_changes_the_palette_length():
 
 def test_still_quick_compare_of_spaces_and_distances():
     at = start(sample=STILL)
-    assert texts(at).count("Colour error: mean ΔE") == 3
+    assert texts(at).count("Colour error: mean ΔE") == len(core.SPACES)
     widget(at, "still_compare").set_value("distances").run()
     assert not at.exception and not at.error
     assert texts(at).count("Colour error: mean ΔE") == 2
@@ -248,3 +249,142 @@ def test_every_sample_loads_without_error():
     for name in SAMPLES:
         at.selectbox(key="sample").set_value(name).run()
         assert not at.exception and not at.error, name
+
+
+def opened(params: dict) -> AppTest:
+    """The page's first run, opened from an address holding ``params``."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def test_a_link_opens_with_its_settings_and_the_address_follows_the_knobs():
+    at = opened({"k": "5", "space": "hsv", "metric": "manhattan", "seed": "42",
+                 "dither": "bayer", "sample": "cat", "palette": "ff0000,0f380f"})
+    assert not at.exception and not at.error and not at.warning
+    assert at.slider(key="k").value == 5
+    assert at.radio(key="space").value == "hsv"
+    assert at.radio(key="metric").value == "manhattan"
+    assert at.number_input(key="seed").value == 42
+    assert at.radio(key="dither").value == "bayer"
+    assert at.selectbox(key="sample").value == STILL
+    assert "The **5 colours** of the image" in texts(at)
+    # The knobs rule from now on, and the address follows them.
+    at.slider(key="k").set_value(7).run()
+    at.radio(key="space").set_value("oklab").run()
+    assert not at.exception
+    assert at.query_params == {"k": "7", "space": "oklab", "metric": "manhattan", "seed": "42",
+                               "dither": "bayer", "sample": "cat", "palette": "ff0000,0f380f"}
+    assert "The **7 colours** of the image" in texts(at)
+
+
+def test_a_hostile_link_opens_with_defaults_and_a_short_notice():
+    at = opened({"k": "99999", "space": "<script>alert(1)</script>", "seed": "9" * 400,
+                 "metric": "\"'", "evil": "![x](http://t/x.png)", "sample": "cat"})
+    assert not at.exception and not at.error
+    assert len(at.warning) == 1
+    notice = at.warning[0].value
+    for name in ("k=99999", "space=", "seed=", "metric=", "evil="):
+        assert name in notice
+    assert "<script>" not in notice and "![x](" not in notice
+    assert at.slider(key="k").value == 8 and at.radio(key="space").value == "lab"
+    assert at.query_params == {"sample": "cat"}  # what was ignored leaves the address
+    at.slider(key="k").set_value(6).run()
+    assert not at.warning  # the notice is shown once
+
+
+def test_locked_colours_from_a_link_are_in_the_palette_and_marked():
+    at = opened({"sample": "cat", "k": "4", "palette": "ff0000,00ff00"})
+    assert not at.exception and not at.error
+    assert at.session_state["locked"] == ["#ff0000", "#00ff00"]
+    bar = at.get("plotly_chart")[0].proto.spec
+    assert "#ff0000 (locked)" in bar and "#00ff00 (locked)" in bar
+    assert [c.value for c in at.color_picker][:2] == ["#ff0000", "#00ff00"]
+
+
+def test_locking_a_swatch_keeps_it_while_the_rest_is_refitted():
+    at = start(sample=STILL, k=5)
+    pills = at.pills[0]
+    colour = pills.options[2]
+    pills.set_value([colour]).run()
+    assert not at.exception and not at.error
+    assert at.session_state["locked"] == [colour]
+    assert at.query_params["palette"] == colour.lstrip("#")
+    assert f"{colour} (locked)" in at.get("plotly_chart")[0].proto.spec
+    at.slider(key="k").set_value(3).run()
+    assert f"{colour} (locked)" in at.get("plotly_chart")[0].proto.spec
+
+
+def test_a_preset_is_locked_and_k_makes_room_for_it():
+    at = start(sample=STILL, k=3)
+    at.selectbox(key="lock_preset").set_value("PICO-8").run()
+    assert not at.exception and not at.error
+    assert len(at.session_state["locked"]) == 16
+    assert at.slider(key="k").value == 16
+    assert "The **16 colours** of the image" in texts(at)
+    assert any("k was raised to 16" in i.value for i in at.info)
+
+
+def test_an_exported_palette_file_locks_its_colours():
+    gpl = core.to_gpl(core.quantize(np.full((4, 4, 3), 9, np.uint8), 1, locked=["#123456"])
+                      .palette)
+    at = start(sample=STILL, k=4)
+    at.file_uploader(key="lock_file").set_value(("mine.gpl", gpl.encode(), "text/plain")).run()
+    assert not at.exception and not at.error
+    assert at.session_state["locked"] == ["#123456"]
+
+
+def test_a_bad_palette_file_names_the_line_and_keeps_the_result():
+    at = start(sample=STILL, k=4)
+    before = [m.value for m in at.metric]
+    bad = b"#ff0000\n#00ff00\nnot a colour\n"
+    at.file_uploader(key="lock_file").set_value(("bad.txt", bad, "text/plain")).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "line 3" in at.error[0].value
+    assert "bad.txt" in at.error[0].value
+    assert at.session_state["locked"] == []
+    assert [m.value for m in at.metric] == before
+
+
+def test_a_bad_pasted_colour_is_named():
+    at = start(sample=STILL, k=4)
+    at.text_input(key="lock_paste").set_value("#ff0000, #nothex").run()
+    assert not at.exception
+    assert len(at.error) == 1 and "nothex" in at.error[0].value
+    assert at.session_state["locked"] == []
+
+
+def test_more_locked_colours_than_k_keeps_the_last_result():
+    at = opened({"sample": "cat", "k": "4", "palette": "ff0000,00ff00,0000ff"})
+    at.slider(key="k").set_value(2).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "3 colours are locked but k is 2" in at.error[0].value
+    assert any("last result that worked" in i.value for i in at.info)
+
+
+def test_compare_and_export_name_every_file_size():
+    at = start(k=4)
+    page = texts(at)
+    assert page.count("GIF file:") == len(core.MODES)
+    sizes = [c.value for c in at.caption if c.value.endswith(" KB") or c.value.endswith(" MB")]
+    assert len(sizes) >= len(core.MODES)
+
+
+def test_the_large_view_zooms_into_the_chosen_frame():
+    at = start(k=4)
+    assert "Showing frame 1 of 40, the whole picture (320x214)" in texts(at)
+    widget(at, "large_zoom").set_value(4).run()
+    at.slider(key=f"large_frame:sample:{address.SAMPLE_SLUGS['temple']}").set_value(10).run()
+    assert not at.exception and not at.error
+    assert "Showing frame 10 of 40, pixels" in texts(at) and "each drawn 4x4" in texts(at)
+
+
+def test_the_transfer_draws_both_clouds_and_the_result_in_3d():
+    at = start(sample=STILL)
+    at.toggle(key="transfer_on").set_value(True).run()
+    assert not at.exception and not at.error
+    charts = {c.proto.id: c.proto.spec for c in at.get("plotly_chart")}
+    specs = [spec for spec in charts.values() if "where each colour goes" in spec]
+    assert len(specs) == 1 and '"scatter3d"' in specs[0]
+    assert any("the other picture" in spec and "by use" in spec for spec in charts.values())

@@ -3,15 +3,18 @@
 Starts ``streamlit run`` headless on a free local port, uploads the seed GIF
 through the file uploader, waits for the comparison, checks the flicker numbers
 and the downloads, and saves ``docs/screenshot.png`` (shown in the README).
+Also opens hostile and shared addresses, and draws a transfer's 3D views.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +37,8 @@ BROWSER_ARGS = [
     "--disable-sync",
 ]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+#: The page's own uploader (the sidebar holds another one, for palette files).
+MAIN_UPLOADER = '[data-testid="stMain"] [data-testid="stFileUploader"] input[type="file"]'
 
 pytestmark = [
     pytest.mark.e2e,
@@ -95,6 +100,15 @@ def app_page(url: str, width: int = 1500, height: int = 1500):
             browser.close()
 
 
+def no_errors(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+
+
+def k_slider(page):
+    return page.get_by_role("slider", name="Number of colours (k)")
+
+
 def wait_idle(page, timeout_ms: int = 180_000) -> None:
     page.wait_for_timeout(500)
     page.wait_for_selector(IDLE, timeout=timeout_ms)
@@ -104,7 +118,7 @@ def test_upload_a_gif_and_compare(server):
     gif = data_path("harrypotter_original.gif")
 
     with app_page(server, 1500, 1500) as page:
-        page.locator('[data-testid="stFileUploader"] input[type="file"]').first \
+        page.locator(MAIN_UPLOADER).first \
             .set_input_files(str(gif))
         page.get_by_text("500x218 pixels").wait_for(timeout=180_000)
         wait_idle(page)
@@ -139,7 +153,7 @@ def test_a_second_upload_while_the_first_is_processing_does_not_wedge_the_page(s
     second = data_path("pillow-gifs", "iss634.gif")  # 42 frames, 245x245
 
     with app_page(server, 1400, 1200) as page:
-        uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]').first
+        uploader = page.locator(MAIN_UPLOADER).first
         # Bytes after the GIF trailer are ignored by decoders but change the
         # cache key, so this upload is really processed (not a cache hit).
         fresh = first.read_bytes() + b"not cached yet"
@@ -155,3 +169,77 @@ def test_a_second_upload_while_the_first_is_processing_does_not_wedge_the_page(s
         assert page.locator("[data-testid='stAlertContentError']").count() == 0
         values = page.locator("[data-testid='stMetricValue']").all_inner_texts()
         assert len(values) == 2 * len(core.MODES)
+
+
+def test_a_hostile_address_opens_with_defaults_and_a_notice(server):
+    script = "<script>window.hacked=1</script>"
+    query = urllib.parse.urlencode({
+        "k": "99999", "space": script, "seed": "9" * 300, "metric": "\"'><img src=x>",
+        "palette": "ff0000,<b>", "sample": "cat",
+    })
+    with app_page(f"{server}/?{query}", 1400, 1200) as page:
+        page.get_by_text("Part of the link could not be used").wait_for(timeout=60_000)
+        wait_idle(page)
+        no_errors(page)
+        notice = page.locator("[data-testid='stAlertContentWarning']").inner_text()
+        for name in ("k=99999", "space=", "seed=", "metric=", "palette="):
+            assert name in notice
+        assert "<script>" in notice  # shown as text, not run as markup
+        assert page.evaluate("window.hacked") is None
+        assert page.locator("[data-testid='stMain'] img[src='x']").count() == 0
+        assert k_slider(page).input_value() == "8"
+        assert page.get_by_role("radio", name="Lab (matches human vision)").is_checked()
+        # The address keeps only what was used.
+        assert urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query) == {"sample": ["cat"]}
+
+
+def test_a_shared_link_opens_the_same_settings_in_a_fresh_page(server):
+    # Each step waits for what it changes: under load the "not running" state can be
+    # seen before a rerun starts, and an action then would interrupt that rerun.
+    with app_page(f"{server}/?sample=cat", 1400, 1200) as page:
+        page.get_by_text("8 colours", exact=True).first.wait_for(timeout=60_000)
+        k_slider(page).focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_url(re.compile(r"k=11"), timeout=60_000)
+        page.get_by_text("11 colours", exact=True).first.wait_for(timeout=60_000)
+        page.get_by_role("radio", name="Oklab (newer perceptual space)").check(force=True)
+        page.wait_for_url(re.compile(r"space=oklab"), timeout=60_000)
+        wait_idle(page)
+        page.get_by_role("tab", name="Palette").click()
+        page.get_by_role("button", name=re.compile(r"^#[0-9a-f]{6}$")).first.click()
+        page.wait_for_url(re.compile(r"palette="), timeout=60_000)
+        wait_idle(page)
+        shared = page.url
+        no_errors(page)
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(shared).query)
+    assert query["k"] == ["11"] and query["space"] == ["oklab"] and query["sample"] == ["cat"]
+    locked = query["palette"][0]
+    with app_page(shared, 1400, 1200) as fresh:
+        fresh.get_by_text("11 colours", exact=True).first.wait_for(timeout=60_000)
+        no_errors(fresh)
+        assert k_slider(fresh).input_value() == "11"
+        assert fresh.get_by_role("radio", name="Oklab (newer perceptual space)").is_checked()
+        assert fresh.get_by_text("Your colours (1 locked)").count() == 1
+        fresh.get_by_role("tab", name="Palette").click()
+        fresh.get_by_role("button", name=re.compile(f"#{locked}$")).wait_for()
+        assert fresh.url == shared
+
+
+def test_a_transfer_draws_its_3d_views(server):
+    with app_page(f"{server}/?sample=cat", 1400, 2400) as page:
+        page.get_by_text("8 colours", exact=True).first.wait_for(timeout=60_000)
+        page.get_by_role("tab", name="Transfer").click()
+        panel = page.get_by_role("tabpanel", name="Transfer")
+        panel.get_by_role("switch", name="Transfer").check(force=True)
+        panel.get_by_text("Where the colours go").wait_for(timeout=180_000)
+        wait_idle(page)
+        no_errors(page)
+        scenes = panel.locator("[data-testid='stPlotlyChart'] .gl-container canvas")
+        scenes.nth(1).wait_for(timeout=60_000)
+        assert scenes.count() >= 2
+        for i in range(2):
+            box = scenes.nth(i).bounding_box()
+            assert box["width"] > 200 and box["height"] > 200
+        legend = panel.inner_text()
+        assert "where each colour goes" in legend and "by use" in legend

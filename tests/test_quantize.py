@@ -42,7 +42,7 @@ def test_same_seed_same_result_other_seed_differs(china):
     assert not np.array_equal(a.palette.colors, c.palette.colors)
 
 
-@pytest.mark.parametrize("space", ["rgb", "hsv", "lab"])
+@pytest.mark.parametrize("space", core.SPACES)
 @pytest.mark.parametrize("algorithm", ["kmeans", "minibatch", "agglomerative"])
 def test_every_space_and_algorithm_gives_a_good_palette(china, space, algorithm):
     res = core.quantize(china, 8, space=space, algorithm=algorithm)

@@ -13,17 +13,21 @@ def show(view: View) -> None:
     """Draw the 3D tab."""
     pixels = cloud_pixels(view.source.key, view.source.media)
     runs = view.runs
+    locked = view.settings.options.locked
     space = SPACE_LABELS[view.settings.options.space]
     st.markdown(
         f"Every dot is a pixel of the picture ({len(pixels):,} of them, picked at random), "
         f"placed by its colour in **{space}** space and drawn in its own colour. "
         "k-means splits this cloud into k groups; each big diamond is a group's centre, "
-        "which becomes one colour of the palette. Drag to turn the cloud."
+        "which becomes one colour of the palette"
+        + (" (squares are your locked colours)" if locked else "")
+        + ". Drag to turn the cloud."
     )
     if "still" in runs:
         run = runs["still"]
         st.plotly_chart(
-            figures.color_cloud(pixels, run.space, run.centers, [p.colors for p in run.palettes]),
+            figures.color_cloud(pixels, run.space, run.centers, [p.colors for p in run.palettes],
+                                locked=locked),
             key="cloud_still",
         )
         return
@@ -42,6 +46,6 @@ def show(view: View) -> None:
         with columns[i % 2]:
             st.markdown(f"**{mode_label(mode)}**")
             figure = figures.color_cloud(
-                pixels, run.space, run.centers, [p.colors for p in run.palettes]
+                pixels, run.space, run.centers, [p.colors for p in run.palettes], locked=locked
             )
             st.plotly_chart(figure, key=f"cloud_{mode}")

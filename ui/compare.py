@@ -9,7 +9,7 @@ import streamlit as st
 import core
 from ui import figures
 from ui.compute import NAIVE_MODE, Run, View, original_gif, run_still
-from ui.labels import METRIC_LABELS, SPACE_LABELS, mode_label
+from ui.labels import METRIC_LABELS, SPACE_LABELS, file_size, mode_label
 
 DELTA_E_HELP = (
     "ΔE measures how different two colours look: about 1 is just visible, 2-3 is "
@@ -94,6 +94,7 @@ def _animation(view: View) -> None:
             left.metric("Flicker", f"{run.flicker:.2f}", help=FLICKER_HELP)
             right.metric("Error", f"{run.mean_delta_e:.2f}", help="Colour error against the "
                          "original, mean ΔE. " + DELTA_E_HELP)
+            st.caption(f"GIF file: **{file_size(len(run.file))}**")
     st.markdown("##### Flicker frame by frame")
     st.caption("Lower is steadier. " + FLICKER_HELP)
     series = {mode_label(m): r.flicker_series for m, r in runs.items()}
@@ -108,6 +109,7 @@ def _still(view: View) -> None:
     right.markdown(f"**{settings.k} colours**")
     right.image(run.preview, width="stretch")
     right.metric("Colour error (mean ΔE)", f"{run.mean_delta_e:.2f}", help=DELTA_E_HELP)
+    right.caption(f"PNG file: **{file_size(len(run.file))}**")
     st.markdown("##### Quick compare")
     what = st.segmented_control(
         "Compare, with the same k",
@@ -134,7 +136,8 @@ def _still(view: View) -> None:
             current = " (your setting)" if variant == settings else ""
             st.markdown(f"**{label}**{current}")
             st.image(result.preview, width="stretch")
-            st.caption(f"Colour error: mean ΔE {result.mean_delta_e:.2f}")
+            st.caption(f"Colour error: mean ΔE {result.mean_delta_e:.2f} · PNG file: "
+                       f"{file_size(len(result.file))}")
     if note:
         st.caption(note)
     st.caption("Lower ΔE means closer to the original. " + DELTA_E_HELP)

@@ -11,7 +11,7 @@ from core.palette import EXPORTS
 from ui import palette as palette_tab
 from ui.compare import short_label
 from ui.compute import View, export_key, full_export, mode_settings, mp4_file
-from ui.labels import mode_label
+from ui.labels import file_size, mode_label
 
 #: Where the visitor's full-size exports are kept (newest last), and how many.
 EXPORTS_KEY = "full_exports"
@@ -39,10 +39,12 @@ def show(view: View) -> None:
     base = stem(view)
     st.markdown("##### The result")
     if "still" in view.runs:
+        data = view.runs["still"].file
         st.download_button(
-            "Download the PNG", view.runs["still"].file, f"{base}.png", "image/png",
+            "Download the PNG", data, f"{base}.png", "image/png",
             key="download_png", icon=":material/download:",
         )
+        st.caption(f"PNG, {file_size(len(data))}")
     else:
         if view.source.preview_is_smaller:
             w, h = view.source.full_size
@@ -61,12 +63,14 @@ def show(view: View) -> None:
     st.caption(f"The palette of {what} (pick another in the Palette tab), largest share first.")
     columns = st.columns(len(EXPORTS))
     for column, (name, (write, extension, mime)) in zip(columns, EXPORTS.items()):
+        data = write(palette)
         column.download_button(
-            f".{extension}", write(palette), f"{base}_palette.{extension}", mime,
+            f".{extension}", data, f"{base}_palette.{extension}", mime,
             key=f"download_palette_{name}", icon=":material/palette:",
             help=FORMAT_NOTES.get(name, name),
         )
-        column.caption(FORMAT_NOTES.get(name, name))
+        size = len(data.encode() if isinstance(data, str) else data)
+        column.caption(f"{FORMAT_NOTES.get(name, name)}, {file_size(size)}")
 
 
 def show_gif(view: View, mode: str, base: str) -> None:
@@ -77,7 +81,7 @@ def show_gif(view: View, mode: str, base: str) -> None:
             f"GIF: {name}", run.file, f"{base}_{mode}.gif", "image/gif",
             key=f"download_gif_{mode}", icon=":material/download:", help=mode_label(mode),
         )
-        st.caption(f"{size_words(len(run.file))}, {_dims(view.source.media.size)}")
+        st.caption(f"GIF, {_dims(view.source.media.size)}, {file_size(len(run.file))}")
         return
     key = export_key(view.source, view.settings, mode)
     made = st.session_state.get(EXPORTS_KEY, {}).get(key)
@@ -101,20 +105,15 @@ def show_gif(view: View, mode: str, base: str) -> None:
             key=f"download_full_{mode}", icon=":material/download:", help=mode_label(mode),
         )
         st.caption(
-            f"{size_words(report.bytes)}, {_dims((report.width, report.height))}, "
+            f"{file_size(report.bytes)}, {_dims((report.width, report.height))}, "
             f"{report.frames} frames, flicker {report.flicker:.2f}, ΔE {report.mean_delta_e:.1f}"
         )
         for note in report.notes:
             st.caption(note)
     st.download_button(
-        f"Preview GIF ({size_words(len(run.file))})", run.file, f"{base}_{mode}_preview.gif",
+        f"Preview GIF ({file_size(len(run.file))})", run.file, f"{base}_{mode}_preview.gif",
         "image/gif", key=f"download_gif_{mode}", type="tertiary",
     )
-
-
-def size_words(n: int) -> str:
-    """A file size as people read it: "840 KB", "12.3 MB"."""
-    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} KB"
 
 
 def _dims(size: tuple[int, int]) -> str:
@@ -136,4 +135,5 @@ def show_mp4(view: View, base: str) -> None:
             f"MP4: {short_label(mode)}", data, f"{base}_{mode}.mp4", "video/mp4",
             key="download_mp4", icon=":material/movie:",
         )
+        right.caption(f"MP4, {file_size(len(data))}")
 

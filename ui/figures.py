@@ -1,5 +1,8 @@
 """Plotly figures of quantization results: flicker, palettes, colour clouds, transfer.
 
+Locked colours (given as ``"#rrggbb"`` strings) are marked wherever a palette
+is drawn: "(locked)" beside their hex code, a square instead of a diamond in 3-D.
+
 Each builder takes core objects (palettes, centres, flicker series) and returns
 a ``plotly.graph_objects.Figure``; nothing here imports Streamlit, so the
 figures can be tested on their own. Colours are sent as compact arrays
@@ -25,6 +28,7 @@ MAX_PATH_FRAMES = 60
 # lightness goes up the vertical axis.
 _AXES = {
     "lab": (("a* (green → red)", "b* (blue → yellow)", "L* (lightness)"), (1, 2, 0)),
+    "oklab": (("a (green → red)", "b (blue → yellow)", "L (lightness)"), (1, 2, 0)),
     "hsv": (("S·V·cos(hue)", "S·V·sin(hue)", "V (brightness)"), (0, 1, 2)),
     "rgb": (("Red", "Green", "Blue"), (0, 1, 2)),
 }
@@ -69,8 +73,15 @@ def flicker_chart(series: Mapping[str, np.ndarray]) -> go.Figure:
     return fig
 
 
-def palette_bar(palette: Palette) -> go.Figure:
-    """Horizontal bars of a palette's colours, largest share on top, labelled by hex code."""
+def _label(code: str, locked: Sequence[str]) -> str:
+    return f"{code} (locked)" if code in locked else code
+
+
+def palette_bar(palette: Palette, locked: Sequence[str] = ()) -> go.Figure:
+    """Horizontal bars of a palette's colours, largest share on top, labelled by hex code.
+
+    Colours in ``locked`` are labelled "(locked)".
+    """
     p = palette.by_share()
     hexes = p.hex
     fig = go.Figure(
@@ -86,7 +97,13 @@ def palette_bar(palette: Palette) -> go.Figure:
     )
     fig.update_layout(
         xaxis_title="share of the picture (%)",
-        yaxis={"autorange": "reversed", "type": "category", "tickfont": {"family": "monospace"}},
+        yaxis={
+            "autorange": "reversed",
+            "type": "category",
+            "tickfont": {"family": "monospace"},
+            "tickvals": hexes,
+            "ticktext": [_label(h, locked) for h in hexes],
+        },
         xaxis_range=[0, 100 * float(p.shares.max()) * 1.2 if len(p) else 100],
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         height=80 + 24 * len(p),
@@ -153,6 +170,7 @@ def color_cloud(
     centers: Sequence[np.ndarray],
     colors: Sequence[np.ndarray],
     max_path_frames: int = MAX_PATH_FRAMES,
+    locked: Sequence[str] = (),
 ) -> go.Figure:
     """3-D scatter of pixels at their own colour, with the cluster centres drawn large.
 
@@ -169,6 +187,8 @@ def color_cloud(
     max_path_frames : int
         With several frames, each centre's path through them is drawn as a
         line over at most this many evenly spaced frames.
+    locked : sequence of str
+        Hex codes of locked colours: their centres are drawn as squares.
 
     Returns
     -------
@@ -177,26 +197,7 @@ def color_cloud(
     """
     titles, order = _AXES[space]
     order = list(order)
-    xyz = to_space(pixels, space)[:, order]
-    index, scale = _cloud_colors(pixels)
-    fig = go.Figure(
-        go.Scatter3d(
-            x=xyz[:, 0],
-            y=xyz[:, 1],
-            z=xyz[:, 2],
-            mode="markers",
-            name="pixels",
-            marker={
-                "size": 3,
-                "color": index,
-                "colorscale": scale,
-                "cmin": 0,
-                "cmax": len(scale) - 1,
-                "opacity": 0.35,
-            },
-            hoverinfo="skip",
-        )
-    )
+    fig = go.Figure(_pixel_trace(pixels, space, "pixels"))
     if len(centers) > 1:
         steps = np.unique(np.linspace(0, len(centers) - 1, max_path_frames).round().astype(int))
         k = min(len(centers[t]) for t in steps)
@@ -221,30 +222,119 @@ def color_cloud(
             )
         )
     first = np.asarray(centers[0])[:, order]
-    hexes = _hex(colors[0])
-    fig.add_trace(
-        go.Scatter3d(
-            x=first[:, 0],
-            y=first[:, 1],
-            z=first[:, 2],
-            mode="markers",
-            name="cluster centres" + (" (frame 1)" if len(centers) > 1 else ""),
-            marker={
-                "size": 12,
-                "color": hexes,
-                "symbol": "diamond",
-                "line": {"color": "#000", "width": 2},
-            },
-            text=hexes,
-            hovertemplate="%{text}<extra></extra>",
-        )
+    hexes = np.array(_hex(colors[0]))
+    is_locked = np.isin(hexes, list(locked))
+    suffix = " (frame 1)" if len(centers) > 1 else ""
+    fig.add_trace(_centres(first[~is_locked], hexes[~is_locked], "cluster centres" + suffix))
+    if is_locked.any():
+        fig.add_trace(_centres(first[is_locked], hexes[is_locked], "locked colours (squares)",
+                               "square"))
+    _scene(fig, titles)
+    return fig
+
+
+def _pixel_trace(pixels: np.ndarray, space: str, name: str, size: float = 3) -> go.Scatter3d:
+    # Pixels at their own colour, axes in the order of _AXES (lightness up).
+    xyz = to_space(pixels, space)[:, list(_AXES[space][1])]
+    index, scale = _cloud_colors(pixels)
+    return go.Scatter3d(
+        x=xyz[:, 0],
+        y=xyz[:, 1],
+        z=xyz[:, 2],
+        mode="markers",
+        name=name,
+        marker={
+            "size": size,
+            "color": index,
+            "colorscale": scale,
+            "cmin": 0,
+            "cmax": len(scale) - 1,
+            "opacity": 0.35,
+        },
+        hoverinfo="skip",
     )
+
+
+def _centres(xyz: np.ndarray, hexes, name: str, symbol: str = "diamond",
+             size: int = 12, note: Sequence[str] | None = None) -> go.Scatter3d:
+    hexes = list(hexes)
+    return go.Scatter3d(
+        x=xyz[:, 0],
+        y=xyz[:, 1],
+        z=xyz[:, 2],
+        mode="markers",
+        name=name,
+        marker={"size": size, "color": hexes, "symbol": symbol,
+                "line": {"color": "#000", "width": 2}},
+        text=hexes if note is None else [f"{h} {n}" for h, n in zip(hexes, note)],
+        hovertemplate="%{text}<extra></extra>",
+    )
+
+
+def _scene(fig: go.Figure, titles, height: int = 520) -> None:
     fig.update_layout(
         scene={"xaxis_title": titles[0], "yaxis_title": titles[1], "zaxis_title": titles[2]},
         legend={"orientation": "h", "y": 0},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        height=520,
+        height=height,
     )
+
+
+def transfer_clouds(
+    source_pixels: np.ndarray,
+    target_pixels: np.ndarray,
+    space: str,
+    source: Palette,
+    target: Palette,
+    mapping: np.ndarray | None,
+) -> go.Figure:
+    """Both pictures' colours in one 3-D scene, and where each source colour goes.
+
+    Parameters
+    ----------
+    source_pixels, target_pixels : ndarray, shape (n, 3), uint8
+        Sampled pixels of the current picture and of the picture whose
+        colours are taken (:func:`ui.preview.sample_pixels`).
+    space : {"rgb", "hsv", "lab", "oklab"}
+        The space to draw in.
+    source, target : Palette
+        The two k-colour palettes (``core.TransferResult``).
+    mapping : ndarray of int, shape (len(source),), or None
+        Index into ``target`` of each source colour; ``None`` (Reinhard)
+        draws no arrows.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces: both clouds, the source centres (diamonds), the target
+        centres (squares) and, with a mapping, one line per source colour
+        from its centre to its target colour, shaded from one colour to the
+        other. (Plotly's cones would make arrow heads, but their size follows
+        the axis ranges and swamped the clouds.)
+    """
+    titles, order = _AXES[space]
+    order = list(order)
+    s_xyz = to_space(source.colors, space)[:, order]
+    t_xyz = to_space(target.colors, space)[:, order]
+    fig = go.Figure([
+        _pixel_trace(source_pixels, space, "this picture's pixels", 2.5),
+        _pixel_trace(target_pixels, space, "the other picture's pixels", 2.5),
+    ])
+    if mapping is not None:
+        mapping = np.asarray(mapping, dtype=int)
+        # One segment per source colour, (start, end, gap) in every coordinate.
+        ends = [[*s_xyz[i], *t_xyz[j]] for i, j in enumerate(mapping)]
+        xyz = [[v for e in ends for v in (e[a], e[a + 3], None)] for a in range(3)]
+        shades = [c for i, j in enumerate(mapping) for c in (source.hex[i], target.hex[j], "#000")]
+        fig.add_trace(go.Scatter3d(
+            x=xyz[0], y=xyz[1], z=xyz[2], mode="lines", name="where each colour goes",
+            line={"color": shades, "width": 6}, hoverinfo="skip",
+        ))
+    share = [f"({100 * v:.0f}%)" for v in source.shares]
+    fig.add_trace(_centres(s_xyz, source.hex, "this picture's colours", size=9, note=share))
+    share = [f"({100 * v:.0f}%)" for v in target.shares]
+    fig.add_trace(_centres(t_xyz, target.hex, "the other picture's colours", "square", 8, share))
+    _scene(fig, titles, 560)
     return fig
 
 
@@ -317,4 +407,37 @@ def transfer_mapping(
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         height=220,
     )
+    return fig
+
+
+def transfer_result(result_pixels: np.ndarray, space: str, target: Palette) -> go.Figure:
+    """3-D cloud of a transfer's result, with each target colour sized by how much it is used.
+
+    Parameters
+    ----------
+    result_pixels : ndarray, shape (n, 3), uint8
+        Sampled pixels of the result.
+    space : {"rgb", "hsv", "lab", "oklab"}
+    target : Palette
+        The palette the result was painted with.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The pixels, and one square per target colour whose area follows
+        the share of sampled result pixels painted exactly in it (a small
+        square: unused). With a palette method every pixel sits on a square.
+    """
+    titles, order = _AXES[space]
+    codes = np.array([(int(r) << 16) | (int(g) << 8) | int(b) for r, g, b in target.colors])
+    px = result_pixels.astype(np.int64)
+    painted = (px[:, 0] << 16) | (px[:, 1] << 8) | px[:, 2]
+    share = (painted[:, None] == codes[None, :]).mean(axis=0) if len(px) else np.zeros(len(codes))
+    fig = go.Figure(_pixel_trace(result_pixels, space, "the result's pixels"))
+    xyz = to_space(target.colors, space)[:, list(order)]
+    trace = _centres(xyz, target.hex, "the other picture's colours, by use", "square",
+                     note=[f"paints {100 * v:.0f}% of the result" for v in share])
+    trace.marker.size = list(4 + 60 * np.sqrt(share))
+    fig.add_trace(trace)
+    _scene(fig, titles, 560)
     return fig

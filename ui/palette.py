@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from core.palette import Palette, to_swatch_png
-from ui import figures
-from ui.compute import View
+from ui import figures, locked
+from ui.compute import View, digest
 from ui.labels import mode_label
 
 
@@ -52,7 +52,8 @@ def show(view: View) -> None:
         "as the part of the picture painted in that colour."
     )
     st.image(to_swatch_png(palette, width=900, height=48), width="stretch")
-    st.plotly_chart(figures.palette_bar(palette), key="palette_bar")
+    lock_buttons(palette)
+    st.plotly_chart(figures.palette_bar(palette, locked.current()), key="palette_bar")
     if "still" not in runs:
         mode = st.session_state["palette_mode"]
         st.markdown("##### Palette timeline")
@@ -62,3 +63,26 @@ def show(view: View) -> None:
             "to the next is flicker."
         )
         st.plotly_chart(figures.palette_timeline(runs[mode].palettes), key="palette_timeline")
+
+
+def lock_buttons(palette: Palette) -> None:
+    """One toggle per colour of ``palette``: a selected colour is locked (padlock icon).
+
+    The widget's key follows the colours and the locked set, so it is drawn
+    afresh (never with a stale selection) whenever either changes.
+    """
+    shown = palette.by_share().hex
+    colors = locked.current()
+    key = "lock_pills:" + digest(",".join([*shown, "|", *colors]).encode())
+    st.pills(
+        "Lock colours: they stay exactly while the others are chosen again",
+        shown,
+        selection_mode="multi",
+        default=[c for c in shown if c in colors],
+        key=key,
+        format_func=lambda c: locked.lock_marker(c, colors),
+        on_change=locked.lock_palette_colors,
+        args=(key, shown),
+        help="Pick colours to keep. The page then reduces the picture again, fitting only "
+        "the other colours. All locked colours are listed under *Your colours* in the sidebar.",
+    )

@@ -20,6 +20,9 @@ import core
 MAX_GIF_WIDTH = 1460
 #: Default number of pixels drawn in the 3-D colour cloud.
 CLOUD_POINTS = 4000
+#: Width in screen pixels of a zoomed crop: fits each of two columns on a 1500 px wide page,
+#: so the browser shows it unscaled (scaling would smooth the enlarged pixels).
+ZOOM_VIEW_WIDTH = 512
 
 
 def sample_pixels(frames: Sequence[np.ndarray], n: int = CLOUD_POINTS, seed: int = 0) -> np.ndarray:
@@ -120,3 +123,55 @@ def _fit(im: Image.Image, max_width: int, method) -> Image.Image:
     if im.width <= max_width:
         return im
     return im.resize((max_width, max(1, round(im.height * max_width / im.width))), method)
+
+
+def decode_frame(data: bytes, index: int) -> np.ndarray:
+    """Frame ``index`` of GIF (or PNG) bytes as an (H, W, 3) uint8 array.
+
+    Pillow composites a GIF's frames as it seeks, so the frame is what a
+    viewer shows at that moment, and only this one frame is kept.
+    """
+    with Image.open(io.BytesIO(data)) as im:
+        im.seek(min(index, getattr(im, "n_frames", 1) - 1))
+        return np.asarray(im.convert("RGB"))
+
+
+def zoom_crop(
+    image: np.ndarray,
+    zoom: int,
+    across: float = 0.5,
+    down: float = 0.5,
+    view_width: int = ZOOM_VIEW_WIDTH,
+) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A crop of ``image`` blown up ``zoom`` times by repeating pixels (nearest neighbour).
+
+    The crop is ``view_width / zoom`` pixels wide (at most the image) with
+    the image's aspect, so at ``view_width`` screen pixels every image pixel
+    is a ``zoom`` x ``zoom`` block. Done here rather than by the browser,
+    which would smooth the pixels it enlarges.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3)
+    zoom : int
+        1 returns the whole image.
+    across, down : float
+        Where the crop's centre is, as a fraction of the width / height
+        (0 left / top, 1 right / bottom); the crop stays inside the image.
+    view_width : int
+
+    Returns
+    -------
+    zoomed : ndarray, shape (h * zoom, w * zoom, 3)
+    box : (left, top, width, height)
+        The crop, in image pixels.
+    """
+    h, w = image.shape[:2]
+    if zoom <= 1:
+        return image, (0, 0, w, h)
+    cw = max(1, min(w, view_width // zoom))
+    ch = max(1, min(h, round(cw * h / w)))
+    left = int(round(np.clip(across * w - cw / 2, 0, w - cw)))
+    top = int(round(np.clip(down * h - ch / 2, 0, h - ch)))
+    crop = image[top : top + ch, left : left + cw]
+    return np.repeat(np.repeat(crop, zoom, axis=0), zoom, axis=1), (left, top, cw, ch)

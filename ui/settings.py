@@ -1,7 +1,10 @@
 """The sidebar knobs and the frozen settings they produce.
 
 Every knob has a key (tests drive them by key) and a one-line help text written
-for someone who has never heard of k-means.
+for someone who has never heard of k-means. Their starting values live in
+:data:`DEFAULTS` and are put into ``st.session_state`` before the knobs are
+drawn (:func:`init_state`), so a shared link (:mod:`ui.address`) can set them
+on a session's first run and the knobs rule from then on.
 """
 
 from __future__ import annotations
@@ -12,11 +15,36 @@ import streamlit as st
 
 import core
 from core.limits import DEFAULT_LIMITS
+from core.samples import SAMPLES
+from ui import locked
 from ui.labels import ALGORITHM_LABELS, DITHER_LABELS, INIT_LABELS, METRIC_LABELS, SPACE_LABELS
 
 #: Pixels darker / lighter than these CIELAB L* values are "near black / white".
 NEAR_BLACK_L = 8.0
 NEAR_WHITE_L = 95.0
+#: The range of the k slider.
+K_MIN, K_MAX = 2, 64
+#: The range of the seed box.
+SEED_MAX = 2**31 - 1
+#: The stable-mode sliders: (low, high, step).
+HYSTERESIS_RANGE = (0.0, 5.0, 0.5)
+DAMPING_RANGE = (0.0, 6.0, 0.5)
+
+#: The starting value of every knob the page's address carries, by widget key.
+DEFAULTS = {
+    "k": 8,
+    "space": "lab",
+    "metric": "euclidean",
+    "algorithm": "kmeans",
+    "init": "k-means++",
+    "no_black": False,
+    "no_white": False,
+    "seed": 0,
+    "dither": "none",
+    "hysteresis": core.HYSTERESIS,
+    "damping": core.DAMPING,
+    "sample": next(iter(SAMPLES)),
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +61,14 @@ class Settings:
     dither: str = "none"
     knobs: core.StableKnobs = field(default_factory=core.StableKnobs)
 
+    def __post_init__(self):
+        n = len(self.options.locked)
+        if n > self.k:
+            raise ValueError(
+                f"{n} colours are locked but k is {self.k}: raise k to at least {n}, "
+                "or unlock some colours."
+            )
+
     def kwargs(self) -> dict:
         """Keyword arguments for ``core.quantize``: the clustering choices without ``k``."""
         return asdict(self.options)
@@ -46,18 +82,33 @@ class Settings:
         return replace(self, options=replace(self.options, **changes))
 
 
+def init_state() -> None:
+    """Give every knob its default in ``st.session_state`` unless it has a value already."""
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+    locked.init_state()
+
+
 def sidebar() -> Settings:
-    """Draw the knobs in the sidebar and return what they are set to."""
+    """Draw the knobs in the sidebar and return what they are set to.
+
+    Raises
+    ------
+    ValueError
+        When the knobs do not go together (e.g. Manhattan with
+        MiniBatchKMeans, or more locked colours than k).
+    """
+    init_state()
     sb = st.sidebar
     sb.header("Settings")
     k = sb.slider(
-        "Number of colours (k)", 2, 64, 8, key="k",
+        "Number of colours (k)", K_MIN, K_MAX, key="k",
         help="How many colours the result may use: fewer colours, stronger effect.",
     )
     space = sb.radio(
-        "Colour space", list(SPACE_LABELS), index=2, key="space", format_func=SPACE_LABELS.get,
-        help="Where 'how different are two colours' is measured: Lab follows the eye, "
-        "RGB the screen's numbers, HSV the hue wheel.",
+        "Colour space", list(SPACE_LABELS), key="space", format_func=SPACE_LABELS.get,
+        help="Where 'how different are two colours' is measured: Lab and Oklab follow the "
+        "eye, RGB the screen's numbers, HSV the hue wheel.",
     )
     metric = sb.radio(
         "Distance", list(METRIC_LABELS), key="metric", format_func=METRIC_LABELS.get,
@@ -85,7 +136,7 @@ def sidebar() -> Settings:
         "colours; they still get the nearest one.",
     )
     seed = sb.number_input(
-        "Seed", 0, 2**31 - 1, 0, step=1, key="seed",
+        "Seed", 0, SEED_MAX, step=1, key="seed",
         help="Fixes every random choice: the same seed and settings give the same result.",
     )
     dither = sb.radio(
@@ -95,15 +146,16 @@ def sidebar() -> Settings:
     )
     with sb.expander("Stable mode (animations)"):
         hysteresis = st.slider(
-            "Hysteresis (ΔE)", 0.0, 5.0, core.HYSTERESIS, 0.5, key="hysteresis",
+            "Hysteresis (ΔE)", *HYSTERESIS_RANGE[:2], step=HYSTERESIS_RANGE[2], key="hysteresis",
             help="A pixel keeps last frame's colour unless another palette colour is this much "
             "closer: stops pixels on an edge from toggling.",
         )
         damping = st.slider(
-            "Damping (ΔE)", 0.0, 6.0, core.DAMPING, 0.5, key="damping",
+            "Damping (ΔE)", *DAMPING_RANGE[:2], step=DAMPING_RANGE[2], key="damping",
             help="A palette colour holds still until its group of pixels has moved this much: "
             "stops whole areas from changing shade. The defaults work; 0 turns it off.",
         )
+    colors = locked.editor(sb, K_MAX)
     limits = DEFAULT_LIMITS
     sb.caption(
         f"**Limits:** files up to {limits.max_upload_mb} MB, images up to "
@@ -121,6 +173,7 @@ def sidebar() -> Settings:
         seed=int(seed),
         min_lightness=NEAR_BLACK_L if no_black else None,
         max_lightness=NEAR_WHITE_L if no_white else None,
+        locked=colors,
     )
     knobs = core.StableKnobs(hysteresis=float(hysteresis), damping=float(damping))
     return Settings(k=int(k), options=options, dither=dither, knobs=knobs)

@@ -19,6 +19,7 @@ def pick_source() -> Source | None:
     cannot be used; notices about downscaling or cut frames are shown as info.
     """
     left, right = st.columns(2)
+    # Its starting value is in st.session_state (ui.settings.init_state; a link may set it).
     sample = left.selectbox(
         "Start with a sample…",
         list(SAMPLES),

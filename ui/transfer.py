@@ -10,7 +10,11 @@ from core.media import IMAGE_EXTENSIONS
 from core.samples import SAMPLES
 from ui import figures, preview
 from ui.compute import Source, View, original_gif, sample_source, upload_source
+from ui.labels import SPACE_LABELS
 from ui.markup import plain
+
+#: Pixels drawn per cloud in the 3-D views (three clouds: keep the page responsive).
+TRANSFER_POINTS = 2500
 
 METHOD_NOTES = {
     "frequency": "most common colour goes to most common colour",
@@ -24,11 +28,22 @@ METHOD_NOTES = {
 @st.cache_data(max_entries=8, show_spinner="Transferring the colours…")
 def _transfer(source_key: str, target_key: str, k: int, method: str, seed: int,
               _source: core.Media, _target: core.Media):
+    """The transfer, its shown bytes, and pixel samples of source, target and result.
+
+    The source and result samples are drawn at the same positions (same
+    seed, same frame sizes), so the two clouds show the same pixels.
+    """
     frames = _source.frames if _source.is_animated else _source.frames[0]
     result = core.transfer_palette(frames, _target.frames[0], k, method=method, seed=seed)
     if len(result.frames) > 1:
-        return result, preview.preview_gif(result.frames, _source.durations, _source.loop)
-    return result, preview.png_bytes(result.frames[0])
+        data = preview.preview_gif(result.frames, _source.durations, _source.loop)
+    else:
+        data = preview.png_bytes(result.frames[0])
+    samples = tuple(
+        preview.sample_pixels(f, TRANSFER_POINTS, seed=0)
+        for f in (_source.frames, _target.frames[:1], result.frames)
+    )
+    return result, data, samples
 
 
 def _target() -> Source | None:
@@ -71,12 +86,14 @@ def show(view: View) -> None:
                      help="Runs the transfer, and again whenever a setting here changes."):
         return
     try:
-        result, data = _transfer(view.source.key, target.key, k, method, view.settings.options.seed,
-                           view.source.media, target.media)
+        result, data, samples = _transfer(view.source.key, target.key, k, method,
+                                          view.settings.options.seed, view.source.media,
+                                          target.media)
     except ValueError as exc:
         st.error(f"The transfer did not work: {exc}")
         return
     _result(view, target, result, data)
+    _clouds(view, result, samples)
 
 
 def _result(view: View, target: Source, result, data: bytes) -> None:
@@ -108,3 +125,34 @@ def _result(view: View, target: Source, result, data: bytes) -> None:
         st.caption("This method shifts colours as a whole, so there is no one-to-one mapping.")
     st.download_button("Download the result", data, name, mime, key="download_transfer",
                        icon=":material/download:")
+
+
+def _clouds(view: View, result, samples) -> None:
+    source_px, target_px, result_px = samples
+    space = view.settings.options.space
+    st.markdown("##### In 3D")
+    st.markdown(
+        f"The colours of both pictures as clouds in **{SPACE_LABELS[space]}** space (the "
+        f"sidebar's), {len(source_px):,} pixels each. Diamonds are this picture's k colours, "
+        "squares the other picture's; each line runs from a colour of this picture to the "
+        "colour it becomes. With *frequency*, lines cross the whole space (a dark colour "
+        "can become a bright one); with *matching*, they stay short where they can. "
+        "Click a name in the legend to hide it; drag to turn."
+    )
+    left, right = st.columns(2)
+    left.markdown("**Where the colours go**")
+    left.plotly_chart(
+        figures.transfer_clouds(source_px, target_px, space, result.source_palette,
+                                result.target_palette, result.mapping),
+        key="transfer_clouds",
+    )
+    right.markdown("**The result's colours**")
+    right.plotly_chart(
+        figures.transfer_result(result_px, space, result.target_palette),
+        key="transfer_result_cloud",
+    )
+    right.caption(
+        "The same pixels after the transfer. Each square is a colour of the other picture, "
+        "as large as the part of the result painted in it: with a palette method every "
+        "pixel sits on a square."
+    )
