@@ -233,7 +233,8 @@ def color_cloud(
     return fig
 
 
-def _pixel_trace(pixels: np.ndarray, space: str, name: str, size: float = 3) -> go.Scatter3d:
+def _pixel_trace(pixels: np.ndarray, space: str, name: str, size: float = 3,
+                 opacity: float = 0.35) -> go.Scatter3d:
     # Pixels at their own colour, axes in the order of _AXES (lightness up).
     xyz = to_space(pixels, space)[:, list(_AXES[space][1])]
     index, scale = _cloud_colors(pixels)
@@ -249,7 +250,7 @@ def _pixel_trace(pixels: np.ndarray, space: str, name: str, size: float = 3) -> 
             "colorscale": scale,
             "cmin": 0,
             "cmax": len(scale) - 1,
-            "opacity": 0.35,
+            "opacity": opacity,
         },
         hoverinfo="skip",
     )
@@ -307,31 +308,31 @@ def transfer_clouds(
     -------
     plotly.graph_objects.Figure
         Traces: both clouds, the source centres (diamonds), the target
-        centres (squares) and, with a mapping, one line per source colour
-        from its centre to its target colour, shaded from one colour to the
-        other. (Plotly's cones would make arrow heads, but their size follows
-        the axis ranges and swamped the clouds.)
+        centres (squares) and, with a mapping, one dark line per source
+        colour from its centre to its target colour. (Plotly's cones would
+        make arrow heads, but their size follows the axis ranges and swamped
+        the clouds.)
     """
     titles, order = _AXES[space]
     order = list(order)
     s_xyz = to_space(source.colors, space)[:, order]
     t_xyz = to_space(target.colors, space)[:, order]
     fig = go.Figure([
-        _pixel_trace(source_pixels, space, "this picture's pixels", 2.5),
-        _pixel_trace(target_pixels, space, "the other picture's pixels", 2.5),
+        # Faint clouds, so the centres and the lines between them stand out.
+        _pixel_trace(source_pixels, space, "this picture's pixels", 2, 0.15),
+        _pixel_trace(target_pixels, space, "the other picture's pixels", 2, 0.15),
     ])
     if mapping is not None:
         mapping = np.asarray(mapping, dtype=int)
         # One segment per source colour, (start, end, gap) in every coordinate.
         ends = [[*s_xyz[i], *t_xyz[j]] for i, j in enumerate(mapping)]
         xyz = [[v for e in ends for v in (e[a], e[a + 3], None)] for a in range(3)]
-        shades = [c for i, j in enumerate(mapping) for c in (source.hex[i], target.hex[j], "#000")]
         fig.add_trace(go.Scatter3d(
             x=xyz[0], y=xyz[1], z=xyz[2], mode="lines", name="where each colour goes",
-            line={"color": shades, "width": 6}, hoverinfo="skip",
+            line={"color": "#222", "width": 5}, hoverinfo="skip",
         ))
     share = [f"({100 * v:.0f}%)" for v in source.shares]
-    fig.add_trace(_centres(s_xyz, source.hex, "this picture's colours", size=9, note=share))
+    fig.add_trace(_centres(s_xyz, source.hex, "this picture's colours", size=8, note=share))
     share = [f"({100 * v:.0f}%)" for v in target.shares]
     fig.add_trace(_centres(t_xyz, target.hex, "the other picture's colours", "square", 8, share))
     _scene(fig, titles, 560)

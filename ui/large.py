@@ -15,7 +15,8 @@ from ui.settings import Settings
 ZOOMS = (1, 2, 4)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+# A few frames only: a 1080p frame is 6 MB, and the page's memory budget is tight.
+@st.cache_data(max_entries=4, show_spinner=False)
 def result_frame(key: str, settings: Settings, mode: str, index: int, _file: bytes) -> np.ndarray:
     """Frame ``index`` of one mode's result, decoded from its file (not kept per frame).
 
