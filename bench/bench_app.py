@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import core  # noqa: E402
-from tests.app_server import BROWSER_ARGS, CHROMIUM, IDLE, serve  # noqa: E402
+from tests.app_server import BROWSER_ARGS, CHROMIUM, IDLE, MAIN_UPLOADER, serve  # noqa: E402
 
 CLIPS = ROOT.parent / "shared" / "data" / "clips"
 BIG = "made_zoom_then_still_1280x688.mp4"
@@ -71,8 +71,7 @@ async def visit(browser, url: str, clip: Path) -> dict:
     await page.goto(url)
     await page.wait_for_selector(IDLE, timeout=120_000)
     start = time.monotonic()
-    await page.locator('[data-testid="stFileUploader"] input[type="file"]').first \
-        .set_input_files(str(clip))
+    await page.locator(MAIN_UPLOADER).first.set_input_files(str(clip))
     # The page names the upload as soon as it has it; then every mode's numbers appear.
     await page.get_by_text(f"Using {clip.name}").wait_for(timeout=120_000)
     metric = page.locator("[data-testid='stMetricValue']")

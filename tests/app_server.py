@@ -28,6 +28,8 @@ BROWSER_ARGS = [
 ]
 #: The page when no script run is going on.
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+#: The page's own uploader (the sidebar holds another one, for palette files).
+MAIN_UPLOADER = '[data-testid="stMain"] [data-testid="stFileUploader"] input[type="file"]'
 
 
 def free_port() -> int:
@@ -76,6 +78,12 @@ def wait_idle(page, timeout_ms: int = 180_000) -> None:
     """Wait until the page's current script run has finished."""
     page.wait_for_timeout(500)
     page.wait_for_selector(IDLE, timeout=timeout_ms)
+
+
+def no_errors(page) -> None:
+    """Assert the page shows no exception and no error message."""
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
 
 
 def open_page(browser, url: str, width: int = 1500, height: int = 1500):

@@ -10,35 +10,26 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 import core
+from tests.app_server import (
+    CHROMIUM,
+    MAIN_UPLOADER,
+    ROOT,
+    launch,
+    no_errors,
+    open_page,
+    serve,
+    wait_idle,
+)
 from tests.conftest import data_path
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-#: The page's own uploader (the sidebar holds another one, for palette files).
-MAIN_UPLOADER = '[data-testid="stMain"] [data-testid="stFileUploader"] input[type="file"]'
 
 pytestmark = [
     pytest.mark.e2e,
@@ -46,42 +37,15 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """URL of the app served by ``streamlit run`` for this module's tests."""
-    port = free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-             "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start:\n" + log.read_text(errors="replace"))
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        with serve(log) as (url, _):
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @contextmanager
@@ -90,28 +54,15 @@ def app_page(url: str, width: int = 1500, height: int = 1500):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+        browser = launch(p)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.goto(url)
-            wait_idle(page)
-            yield page
+            yield open_page(browser, url, width, height)
         finally:
             browser.close()
 
 
-def no_errors(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert page.locator("[data-testid='stAlertContentError']").count() == 0
-
-
 def k_slider(page):
     return page.get_by_role("slider", name="Number of colours (k)")
-
-
-def wait_idle(page, timeout_ms: int = 180_000) -> None:
-    page.wait_for_timeout(500)
-    page.wait_for_selector(IDLE, timeout=timeout_ms)
 
 
 def test_upload_a_gif_and_compare(server):

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 import core
-from tests.app_server import CHROMIUM, launch, open_page, serve, wait_idle
+from tests.app_server import (
+    CHROMIUM,
+    MAIN_UPLOADER,
+    launch,
+    no_errors,
+    open_page,
+    serve,
+    wait_idle,
+)
 from tests.conftest import data_path
 
 pytestmark = [
@@ -25,12 +33,10 @@ def test_a_clip_is_compared_on_a_preview_and_exported_full_size(tmp_path):
         browser = launch(p)
         try:
             page = open_page(browser, url)
-            page.locator('[data-testid="stFileUploader"] input[type="file"]').first \
-                .set_input_files(str(clip))
+            page.locator(MAIN_UPLOADER).first.set_input_files(str(clip))
             page.get_by_text("preview of your 640x480 file").wait_for(timeout=240_000)
             wait_idle(page, 240_000)
-            assert page.locator("[data-testid='stException']").count() == 0
-            assert page.locator("[data-testid='stAlertContentError']").count() == 0
+            no_errors(page)
 
             page.get_by_role("tab", name="Export").click()
             page.get_by_role("button", name="Make the full-size Stable GIF (640x480)").click()
