@@ -84,7 +84,7 @@ async def visit(browser, url: str, clip: Path) -> dict:
     errors += await page.locator("[data-testid='stException']").count()
     metrics = await metric.count()
     await page.get_by_role("tab", name="Export").click()
-    full = page.get_by_role("button", name="Make the full-size Stable GIF")
+    full = page.get_by_role("button", name="Full size: Stable")
     export_s, size_mb = float("nan"), float("nan")
     started = time.monotonic()
     if await full.count():

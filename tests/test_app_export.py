@@ -31,11 +31,11 @@ def test_the_page_says_the_comparison_runs_on_a_smaller_preview(clip_page):
 def test_export_makes_the_full_size_gif_on_request(clip_page):
     at = clip_page
     full = at.button(key="full_stable")
-    assert "full-size" in full.label and "640x480" in full.label
+    assert full.label == "Full size: Stable" and "640x480, 93 frames" in full.help
     full.click().run()
     assert not at.exception and not at.error
     labels = [b.proto.label for b in at.get("download_button")]
     assert "GIF: Stable, full size" in labels
     assert "640x480, 93 frames" in texts(at)
     # The other modes still offer their button; nothing was made for them.
-    assert at.button(key="full_seeded").label.startswith("Make the full-size")
+    assert at.button(key="full_seeded").label == "Full size: Seeded"

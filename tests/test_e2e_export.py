@@ -39,7 +39,7 @@ def test_a_clip_is_compared_on_a_preview_and_exported_full_size(tmp_path):
             no_errors(page)
 
             page.get_by_role("tab", name="Export").click()
-            page.get_by_role("button", name="Make the full-size Stable GIF (640x480)").click()
+            page.get_by_role("button", name="Full size: Stable").click()
             download_button = page.get_by_role("button", name="GIF: Stable, full size")
             download_button.wait_for(timeout=240_000)
             with page.expect_download() as download:

@@ -87,8 +87,9 @@ def show_gif(view: View, mode: str, base: str) -> None:
     made = st.session_state.get(EXPORTS_KEY, {}).get(key)
     if made is None:
         w, h = view.source.full_size
-        if st.button(f"Make the full-size {name} GIF ({w}x{h})", key=f"full_{mode}",
-                     icon=":material/fullscreen:", help=mode_label(mode)):
+        if st.button(f"Full size: {name}", key=f"full_{mode}",
+                     help=f"Make the full-size {name} GIF ({w}x{h}, "
+                     f"{len(view.source.media.frames)} frames), frame by frame."):
             try:
                 made = full_export(view.source, view.settings, mode)
             except core.MediaError as exc:

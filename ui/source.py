@@ -46,5 +46,5 @@ def pick_source() -> Source | None:
             )
             return None
     for notice in source.notices:
-        st.info(notice, icon="📏")
+        st.info(notice, icon=":material/straighten:")
     return source
