@@ -16,6 +16,7 @@ Three methods, for a palette that is already chosen:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 from PIL import Image
@@ -178,7 +179,9 @@ def dither_results(
     Returns
     -------
     list of QuantizeResult
-        Same palette colours and centres, new labels, image and shares.
+        Same palette colours and centres, new labels, image and shares. Where
+        a result holds pixels (the ``"stable"`` mode's ``held``), they show
+        the previous *dithered* frame there, so still areas stay still.
     """
     check_choice("method", method, METHODS)
     frames, alphas = check_frames(frames, alphas)
@@ -188,10 +191,13 @@ def dither_results(
     out = []
     for frame, res, alpha in zip(frames, results, alphas):
         labels = dither(frame, res.palette.colors, method, alpha)
-        out.append(
-            result_from_labels(
-                res.palette.colors, labels, res.centers, res.space,
-                opaque_mask(alpha, labels.shape),
-            )
+        redrawn = result_from_labels(
+            res.palette.colors, labels, res.centers, res.space, opaque_mask(alpha, labels.shape)
         )
+        if res.held is not None and out:
+            # A held pixel shows its previous dithered colour: the pattern of a still
+            # area stays put instead of crawling with the palette and the noise.
+            np.copyto(redrawn.image, out[-1].image, where=res.held[..., None])
+            redrawn = replace(redrawn, held=res.held)
+        out.append(redrawn)
     return out
