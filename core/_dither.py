@@ -16,6 +16,7 @@ Three methods, for a palette that is already chosen:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 from PIL import Image
@@ -158,7 +159,11 @@ def _floyd_steinberg(image, colors) -> np.ndarray:
 
 
 def redraw(
-    frame: np.ndarray, result: QuantizeResult, method: str, alpha: np.ndarray | None = None
+    frame: np.ndarray,
+    result: QuantizeResult,
+    method: str,
+    alpha: np.ndarray | None = None,
+    previous: QuantizeResult | None = None,
 ) -> QuantizeResult:
     """``result`` re-drawn from ``frame`` with dithering, keeping its palette and centres.
 
@@ -171,6 +176,10 @@ def redraw(
     method : {"none", "bayer", "floyd-steinberg"}
     alpha : ndarray, shape (H, W), optional
         Shares count opaque pixels only.
+    previous : QuantizeResult, optional
+        The previous frame's re-drawn result. Where ``result`` holds pixels
+        (the ``"stable"`` mode's ``held``), they show ``previous``'s colours,
+        so the pattern of a still area stays put instead of crawling.
 
     Returns
     -------
@@ -178,10 +187,14 @@ def redraw(
         Same palette colours and centres, new labels, image and shares.
     """
     labels = dither(frame, result.palette.colors, method, alpha)
-    return result_from_labels(
+    redrawn = result_from_labels(
         result.palette.colors, labels, result.centers, result.space,
         opaque_mask(alpha, labels.shape),
     )
+    if result.held is not None and previous is not None:
+        np.copyto(redrawn.image, previous.image, where=result.held[..., None])
+        redrawn = replace(redrawn, held=result.held)
+    return redrawn
 
 
 def dither_results(
@@ -205,10 +218,16 @@ def dither_results(
     Returns
     -------
     list of QuantizeResult
+        Same palette colours and centres, new labels, image and shares. Where
+        a result holds pixels (the ``"stable"`` mode's ``held``), they show
+        the previous *dithered* frame there, so still areas stay still.
     """
     check_choice("method", method, METHODS)
     frames, alphas = check_frames(frames, alphas)
     results = list(results)
     if len(frames) != len(results):
         raise ValueError(f"{len(frames)} frames but {len(results)} results.")
-    return [redraw(f, r, method, a) for f, r, a in zip(frames, results, alphas)]
+    out = []
+    for frame, res, alpha in zip(frames, results, alphas):
+        out.append(redraw(frame, res, method, alpha, previous=out[-1] if out else None))
+    return out

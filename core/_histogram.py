@@ -27,6 +27,9 @@ EXACT_SPLIT_PIXELS = 1 << 17
 #: (300 downscaled photo frames hold millions of distinct colours).
 MERGE_ROWS = 1 << 19
 
+#: Bits per channel of the cells that :func:`pixel_cells` gathers pixels into.
+CELL_BITS = 7
+
 _BITS = 5
 _NBINS = 1 << (3 * _BITS)
 
@@ -228,3 +231,44 @@ def pooled_rows(parts, max_rows: int) -> tuple[np.ndarray, np.ndarray]:
         usum[rows] / count[rows][:, None],
     )
     return colors, w
+
+
+def pixel_cells(image: np.ndarray, hist: ColorHistogram) -> tuple[np.ndarray, np.ndarray]:
+    """Every pixel's cell and each cell's mean colour: fine colours for per-pixel choices.
+
+    A binned histogram's rows (5-bit bins, about 3 ΔE76 wide) are fine for
+    clustering but too coarse to choose each pixel's palette entry: pixels
+    of one bin can lie on both sides of a boundary between two entries.
+    Cells are 7-bit bins (half an sRGB step of 4 at most from their mean);
+    an exact histogram's rows are exact colours and serve as cells.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3), uint8
+    hist : ColorHistogram
+        The image's histogram (:func:`color_histogram`).
+
+    Returns
+    -------
+    index : ndarray of int, shape (H*W,)
+        Cell of every pixel.
+    colors : ndarray, shape (m, 3), float64
+        Mean sRGB colour (0-255) of the pixels of each cell.
+    """
+    if hist.exact:
+        return hist.index, hist.colors
+    shift = 8 - CELL_BITS
+    pixels = image.reshape(-1, 3)
+    cell = (pixels[:, 0].astype(np.int32) >> shift) << (2 * CELL_BITS)
+    cell |= (pixels[:, 1].astype(np.int32) >> shift) << CELL_BITS
+    cell |= pixels[:, 2].astype(np.int32) >> shift
+    counts = np.bincount(cell, minlength=1 << (3 * CELL_BITS))
+    present = np.flatnonzero(counts)
+    lookup = np.zeros(counts.size, dtype=np.int32)
+    lookup[present] = np.arange(present.size, dtype=np.int32)
+    index = np.take(lookup, cell)
+    sums = np.stack(
+        [np.bincount(index, weights=pixels[:, c], minlength=present.size) for c in range(3)],
+        axis=1,
+    )
+    return index, sums / counts[present][:, None]

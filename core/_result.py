@@ -21,9 +21,12 @@ class QuantizeResult:
     Attributes
     ----------
     image : ndarray, shape (H, W, 3), uint8
-        Every pixel replaced by its palette colour.
+        What the image shows: every pixel replaced by its palette colour,
+        except the ``held`` pixels of an animation frame.
     labels : ndarray, shape (H, W), uint8
-        Palette index of every pixel (``image == palette.colors[labels]``).
+        Palette index of every pixel (``image == palette.colors[labels]``
+        wherever the pixel is not held; a held pixel's label is the entry
+        it would show if it were not held).
     palette : Palette
         The colours (sRGB ``uint8``) and the share of opaque pixels of each.
     centers : ndarray, shape (k, 3), float64
@@ -33,6 +36,11 @@ class QuantizeResult:
         ``centers`` converted to sRGB and rounded.
     space : str
         The colour space the centres live in.
+    held : ndarray of bool, shape (H, W), or None
+        Pixels that show what the *previous* frame's result showed there
+        (the ``"stable"`` mode's hold: their source barely changed), whatever
+        this frame's palette; ``None`` when no pixel is held (always for a
+        still, and for the first frame).
     """
 
     image: np.ndarray
@@ -40,6 +48,7 @@ class QuantizeResult:
     palette: Palette
     centers: np.ndarray
     space: str
+    held: np.ndarray | None = None
 
 
 def paint(colors: np.ndarray, labels: np.ndarray) -> np.ndarray:

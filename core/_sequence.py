@@ -6,12 +6,18 @@
   the previous frame's centres, so the palette follows the scene slowly.
 - ``"global"``: one palette fitted to the colours of all frames together.
 - ``"stable"``: every frame gets its own fitted palette, as in ``"seeded"``,
-  but an entry's colour holds still until its cluster really moved
-  (``damping``, in ΔE), a pixel keeps its entry unless another is clearly
-  closer (``hysteresis``, in ΔE), and the palette is fitted afresh at scene
-  cuts (``cut_threshold``). Centres are geometric medians (they minimise the
-  mean colour error, which is what ΔE measures), refined from the previous
-  frame's. See :mod:`core._temporal`.
+  but what is still on screen stays still. A pixel *holds* (shows exactly
+  what it showed in the previous frame, whatever this frame's palette) while
+  its source stays within ``hold`` ΔE of the colour it had when last written,
+  or while what it shows is at most ``hysteresis`` ΔE worse than the best
+  entry now; both allowances shrink as the pixel moves, so motion is drawn at
+  once and a slow fade still comes through. The palette is fitted to the
+  pixels that what is on screen no longer shows well, so held areas keep their
+  colours and the entries go where they are needed; an entry's colour holds
+  still until its cluster really moved (``damping``), and the palette is
+  fitted afresh at scene cuts (``cut_threshold``). Centres are geometric
+  medians (they minimise the mean colour error, which is what ΔE measures),
+  refined from the previous frame's. See :mod:`core._temporal`.
 
 Locked colours (``locked=``) are the first palette entries of every frame in
 every mode, exactly; in ``"stable"`` they never move (refinement holds them,
@@ -20,6 +26,8 @@ and scene cuts reorder only the free entries).
 Frames are processed one at a time (:func:`iter_quantized`), so a caller that
 decodes and writes as it goes (:func:`core.convert`) holds one frame, not the
 clip; ``"global"`` first gathers every frame's colours (:func:`global_centers`).
+The ``"stable"`` mode carries a :class:`StableState` from frame to frame: the
+previous output and three colours per pixel (:class:`HoldState`).
 """
 
 from __future__ import annotations
@@ -30,8 +38,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from core import _temporal as temporal
-from core._cluster import kmedians
-from core._histogram import MERGE_ROWS, color_histogram, pooled_rows
+from core._cluster import assign, kmedians
+from core._histogram import MERGE_ROWS, color_histogram, pixel_cells, pooled_rows
 from core._quantize import (
     QuantizeOptions,
     check_k,
@@ -49,18 +57,30 @@ from core._validation import (
     check_range,
     opaque_mask,
 )
-from core.colorspace import from_space, to_space
+from core.colorspace import din99o, from_space, to_space
 
 MODES = ("independent", "seeded", "global", "stable")
 
-#: Default ``hysteresis`` of the ``"stable"`` mode, ΔE76 (see ``bench/bench_temporal.py``).
-HYSTERESIS = 1.0
+#: Default ``hysteresis`` of the ``"stable"`` mode, ΔE99o: how much farther from its
+#: source than the best entry a still pixel's colour may be before it changes.
+HYSTERESIS = 3.5
 #: Default ``damping`` of the ``"stable"`` mode: the dead band of an entry, ΔE76.
 DAMPING = 2.0
 #: Default ``cut_threshold``: share of pixels whose coarse colour bin changes.
 #: The seed GIF's one cut scores 0.40; its other frame pairs 0.02-0.06.
 CUT_THRESHOLD = 0.25
-#: Largest ``hysteresis`` and ``damping`` accepted, ΔE76.
+#: Default ``hold``, ΔE99o: how far a still pixel's source may stray from the colour
+#: it had when last written. Codec noise moves a pixel of the shared clips by a
+#: median 1.1-1.8 ΔE99o from one frame to the next (75th percentile 2.6-3.7).
+HOLD = 2.5
+#: Change since the previous frame (ΔE99o) from which a pixel counts as moving:
+#: its ``hold`` and ``hysteresis`` shrink linearly to nothing there, so motion is
+#: drawn at once (it masks the change) while noise on still areas is held.
+MOTION = 9.0
+#: The palette of a frame is fitted to the pixels shown more than this (ΔE99o)
+#: away from their source (all pixels at the first frame and at cuts).
+REFIT = 4.0
+#: Largest ``hysteresis``, ``damping`` and ``hold`` accepted, ΔE.
 MAX_DELTA_E_KNOB = 20.0
 #: Refinement steps per frame in the ``"stable"`` mode (from the previous frame's centres).
 STABLE_STEPS = 10
@@ -70,7 +90,7 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class StableKnobs:
-    """The three knobs of the ``"stable"`` mode, checked when made.
+    """The knobs of the ``"stable"`` mode, checked when made.
 
     See :func:`core.quantize_frames` for their meaning.
     """
@@ -78,11 +98,37 @@ class StableKnobs:
     hysteresis: float = HYSTERESIS
     damping: float = DAMPING
     cut_threshold: float = CUT_THRESHOLD
+    hold: float = HOLD
 
     def __post_init__(self):
         check_range("hysteresis", self.hysteresis, 0.0, MAX_DELTA_E_KNOB)
         check_range("damping", self.damping, 0.0, MAX_DELTA_E_KNOB)
         check_range("cut_threshold", self.cut_threshold, 0.0, 1.0)
+        check_range("hold", self.hold, 0.0, MAX_DELTA_E_KNOB)
+
+
+@dataclass(frozen=True)
+class HoldState:
+    """Per-pixel memory of the ``"stable"`` mode's hold, carried to the next frame.
+
+    Three DIN99o images (:func:`core.colorspace.din99o`), each an ndarray of
+    shape (H, W, 3), float32, NaN where the pixel was transparent (a NaN never
+    holds): 10.6 MB each at 1280x688.
+
+    Attributes
+    ----------
+    reference : ndarray
+        The pixel's source colour when it was last written, or last found
+        still well shown: a still pixel holds while its source stays near it.
+    shown : ndarray
+        The colour the pixel shows.
+    source : ndarray
+        The frame's source colour: the next frame's motion is measured from it.
+    """
+
+    reference: np.ndarray
+    shown: np.ndarray
+    source: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -100,13 +146,19 @@ class StableState:
         Centres the frame showed (damping may hold an entry at an older
         centre); the next frame's entries are compared with these.
     labels : ndarray of uint8, shape (H*W,)
-        The frame's labels, for the next frame's hysteresis.
+        The frame's labels, for the next frame's hysteresis (without a hold).
+    image : ndarray, shape (H, W, 3), uint8
+        What the frame showed: held pixels show it again.
+    hold : HoldState or None
+        The per-pixel colours of the hold; ``None`` when it is off.
     """
 
     coarse: np.ndarray
     fitted: np.ndarray
     shown: np.ndarray
     labels: np.ndarray
+    image: np.ndarray
+    hold: HoldState | None
 
 
 def quantize_frames(
@@ -126,6 +178,7 @@ def quantize_frames(
     hysteresis: float = HYSTERESIS,
     damping: float = DAMPING,
     cut_threshold: float = CUT_THRESHOLD,
+    hold: float = HOLD,
     locked=(),
 ) -> list[QuantizeResult]:
     """Quantize a sequence of frames to ``k`` colours each.
@@ -151,9 +204,21 @@ def quantize_frames(
         the previous frame's. ``"seeded"`` needs an algorithm that starts
         from centres, so not ``"agglomerative"``.
     hysteresis : float
-        ``"stable"`` only: a pixel keeps the palette entry it had in the
-        previous frame while that entry is at most this much (ΔE76) farther
-        from its colour than the nearest entry. 0 to 20; default 1.
+        ``"stable"`` only: a still pixel keeps the colour it showed in the
+        previous frame while that colour is at most this much (ΔE99o, see
+        Notes) farther from its source than the nearest entry of this
+        frame's palette. The allowance shrinks as the pixel moves (to none
+        at ``MOTION`` = 9 ΔE99o of change since the previous frame). With
+        ``hold=0`` it applies to palette entries instead (a pixel keeps its
+        previous entry). 0 to 20; default 3.5.
+    hold : float
+        ``"stable"`` only: a still pixel keeps the colour it showed while
+        its source stays within this much (ΔE99o) of the colour it had when
+        the pixel was last written; like ``hysteresis`` it shrinks as the
+        pixel moves. Together they keep codec noise and grain from making
+        still areas crawl, and a GIF stores only what moved. 0 turns the
+        hold off (as does ``k=256``: a GIF frame then has no free entry to
+        leave a pixel as it was). 0 to 20; default 2.5.
     damping : float
         ``"stable"`` only: a palette entry keeps its exact colour until its
         cluster's centre has moved more than this (ΔE76) away from it; then
@@ -179,12 +244,16 @@ def quantize_frames(
     Notes
     -----
     The ``"stable"`` mode fits its centres in ``space`` with ``metric``, but
-    decides which entry each pixel shows in CIELAB (ΔE76), whatever ``space``
-    and ``metric`` say: hysteresis and damping are thresholds in ΔE, which
-    only mean something there.
+    picks each pixel's entry, and measures ``hold`` and ``hysteresis``, in
+    DIN99o (ΔE99o: Euclidean distance there, which follows CIEDE2000, what
+    a viewer sees), and ``damping`` in CIELAB (ΔE76), whatever ``space`` and
+    ``metric`` say: they are thresholds in ΔE, which only mean something
+    there. A held pixel shows a colour of an earlier frame's palette, so a
+    frame may show more than ``k`` colours; ``QuantizeResult.held`` marks
+    those pixels.
     """
     check_choice("mode", mode, MODES)
-    knobs = StableKnobs(hysteresis, damping, cut_threshold)
+    knobs = StableKnobs(hysteresis, damping, cut_threshold, hold)
     options = QuantizeOptions(
         space, metric, algorithm, init, seed, min_lightness, max_lightness, locked
     )
@@ -229,7 +298,8 @@ def iter_quantized(
     ----------
     frames : iterable of (ndarray (H, W, 3) uint8, alpha or None)
         Consumed lazily: only the current frame (and, in ``"stable"`` mode,
-        the previous frame's labels) is held.
+        a :class:`StableState`: the previous output, labels and
+        :class:`HoldState`, about 40 bytes a pixel) is held.
     k : int
     mode : {"independent", "seeded", "global", "stable"}
     options : QuantizeOptions
@@ -334,38 +404,107 @@ def stable_step(
         or temporal.is_cut(state.coarse, coarse, knobs.cut_threshold)
     )
     hist = color_histogram(frame, opaque)
-    X = to_space(hist.colors, options.space)
-    w = clustering_weights(hist.colors, hist.weights, options)
-    centers = options.exact_centers(X, w, k)
-    if centers is None:
-        Xc, wc = clustering_sample(hist.colors, X, w, options.space)
-        if cut:
-            # The same seed at every cut: a scene gets the palette it would get on its own.
-            start, steps = options.fit(Xc, wc, k), 2 * STABLE_STEPS
-        else:
-            start, steps = state.fitted, STABLE_STEPS
-        centers = _refine(Xc, wc, start, options.metric, steps, len(options.locked))
-    if cut or len(centers) != len(state.shown):
-        if state is not None and len(state.shown) == len(centers):
-            # Across a cut, entry i still goes to the closest colour (steady swatches);
-            # locked entries keep their places.
-            n = len(options.locked)
-            order = temporal.match_order(state.shown[n:], centers[n:])
-            centers = np.concatenate([centers[:n], centers[n:][order]])
-        shown, previous = centers, None
+    # A held pixel needs a free GIF palette entry to show an earlier colour (k <= 255).
+    holding = knobs.hold > 0 and k < 256
+    before = state.hold if state is not None and holding else None
+    weights = hist.weights
+    if holding:
+        cells, cell_rgb = pixel_cells(frame, hist)
+        cell_din = _din(cell_rgb)
+        source = np.take(cell_din, cells, axis=0).reshape(frame.shape)
+        if before is not None and not cut:
+            weights = _needy_weights(hist, source, before, opaque)
+    if before is not None and not cut and not weights.any():
+        # Everything is still shown well: nothing to fit.
+        centers, shown = state.fitted, state.shown
     else:
-        lab_shown, lab_fitted = _lab(state.shown, options), _lab(centers, options)
-        moved = temporal.moved_centers(lab_shown, lab_fitted, knobs.damping)
-        shown, previous = np.where(moved[:, None], centers, state.shown), state.labels
+        centers = _fit(hist, weights, k, options, None if cut else state)
+        centers, shown = _damped(centers, cut, state, options, knobs)
     colors = palette_colors(shown, options)
-    flat = temporal.sticky_labels(
-        to_space(hist.colors, "lab"), hist.index, to_space(colors, "lab"), previous,
-        knobs.hysteresis,
+    palette_din = _din(colors)
+    if not holding:
+        flat = temporal.sticky_labels(
+            _din(hist.colors), hist.index, palette_din,
+            None if cut or state is None or len(state.shown) != len(shown) else state.labels,
+            knobs.hysteresis,
+        )
+        result = result_from_labels(
+            colors, flat.reshape(frame.shape[:2]), shown, options.space, opaque
+        )
+        return result, StableState(coarse, centers, shown, flat, result.image, None)
+    cell_entry = assign(cell_din, palette_din)
+    cell_error = np.linalg.norm(cell_din - palette_din[cell_entry], axis=1)
+    flat = np.take(cell_entry.astype(np.uint8), cells)
+    result = result_from_labels(colors, flat.reshape(frame.shape[:2]), shown, options.space, opaque)
+    fresh = np.take(palette_din, result.labels, axis=0)
+    reference = source.copy()
+    if before is not None:
+        held, anchored = temporal.hold_pixels(
+            source, before, np.take(cell_error, cells).reshape(frame.shape[:2]),
+            knobs.hold, knobs.hysteresis, MOTION,
+        )
+        if opaque is not None:
+            held &= opaque
+        if held.any():
+            np.copyto(result.image, state.image, where=held[..., None])
+            np.copyto(fresh, before.shown, where=held[..., None])
+            np.copyto(reference, before.reference, where=(held & anchored)[..., None])
+            result = replace(result, held=held)
+    if opaque is not None:
+        for plane in (reference, fresh, source):
+            plane[~opaque] = np.nan
+    return result, StableState(
+        coarse, centers, shown, flat, result.image, HoldState(reference, fresh, source)
     )
-    result = result_from_labels(
-        colors, flat.reshape(frame.shape[:2]), shown, options.space, opaque
-    )
-    return result, StableState(coarse, centers, shown, flat)
+
+
+def _din(rgb: np.ndarray) -> np.ndarray:
+    # Pixels' entries and the hold are decided in DIN99o, where distances follow
+    # CIEDE2000 (what a viewer sees, and what the error is measured in).
+    return din99o(to_space(rgb, "lab")).astype(np.float32)
+
+
+def _needy_weights(hist, source: np.ndarray, before: HoldState, opaque) -> np.ndarray:
+    # The palette is fitted to the pixels that what is on screen shows more than
+    # REFIT away from their source: held areas keep their colours from earlier
+    # palettes, and this frame's entries go where they are needed.
+    needy = temporal.distance(source, before.shown) > REFIT
+    if opaque is not None:
+        needy &= opaque
+    return np.bincount(
+        hist.index[needy.reshape(-1)], minlength=len(hist.colors)
+    ).astype(np.float64)
+
+
+def _fit(hist, weights, k: int, options: QuantizeOptions, state: StableState | None):
+    """Centres for this frame: refined from the previous ones, or fitted afresh (a cut)."""
+    X = to_space(hist.colors, options.space)
+    w = clustering_weights(hist.colors, weights, options)
+    centers = options.exact_centers(X, w, k)
+    if centers is not None:
+        return centers
+    Xc, wc = clustering_sample(hist.colors, X, w, options.space)
+    if state is None:
+        # The same seed at every cut: a scene gets the palette it would get on its own.
+        return _refine(Xc, wc, options.fit(Xc, wc, k), options.metric, 2 * STABLE_STEPS,
+                       len(options.locked))
+    return _refine(Xc, wc, state.fitted, options.metric, STABLE_STEPS, len(options.locked))
+
+
+def _damped(centers, cut: bool, state: StableState | None, options, knobs):
+    """The fitted centres (reordered at a cut) and the centres shown (damped)."""
+    if state is None or len(state.shown) != len(centers):
+        return centers, centers
+    if cut:
+        # Across a cut, entry i still goes to the closest colour (steady swatches);
+        # locked entries keep their places.
+        n = len(options.locked)
+        order = temporal.match_order(state.shown[n:], centers[n:])
+        centers = np.concatenate([centers[:n], centers[n:][order]])
+        return centers, centers
+    lab_shown, lab_fitted = _lab(state.shown, options), _lab(centers, options)
+    moved = temporal.moved_centers(lab_shown, lab_fitted, knobs.damping)
+    return centers, np.where(moved[:, None], centers, state.shown)
 
 
 def _lab(centers: np.ndarray, options: QuantizeOptions) -> np.ndarray:

@@ -14,7 +14,11 @@ The ``"stable"`` mode of :func:`core.quantize_frames` is built from these:
   boundary between two colours stop toggling;
 - :func:`match_order` reorders a palette to follow the previous one (an
   assignment problem), so indices, swatches and palette timelines do not
-  shuffle.
+  shuffle;
+- :func:`hold_pixels` lets a still pixel keep showing exactly what it showed
+  while its source stays near the colour it was written for, or what it
+  shows is nearly as good as the best entry now (the hold), so codec noise
+  and grain do not make still areas crawl.
 """
 
 from __future__ import annotations
@@ -219,22 +223,23 @@ def sticky_labels(
     """Nearest palette entry of every pixel, with hysteresis against the previous labels.
 
     A pixel keeps its previous entry while that entry is at most ``margin``
-    ΔE76 farther from its colour than the nearest entry; otherwise it takes
-    the nearest. So a pixel's error grows by at most ``margin``, and pixels
+    farther from its colour than the nearest entry; otherwise it takes the
+    nearest. So a pixel's error grows by at most ``margin``, and pixels
     whose colour sits near a boundary between two entries stop toggling.
 
     Parameters
     ----------
     row_lab : ndarray, shape (n, 3)
-        CIELAB colour of each histogram row.
+        Colour of each histogram row in a perceptual space (CIELAB, or the
+        ``"stable"`` mode's DIN99o).
     row_of_pixel : ndarray of int, shape (P,)
         Row of every pixel.
     palette_lab : ndarray, shape (k, 3)
-        CIELAB colour of each palette entry (as shown, i.e. after rounding).
+        Colour of each palette entry in that space (as shown, after rounding).
     previous : ndarray of int, shape (P,), or None
         Labels of the previous frame (same palette order), or ``None``.
     margin : float
-        ΔE76; 0 gives plain nearest-entry labels.
+        A distance in that space; 0 gives plain nearest-entry labels.
 
     Returns
     -------
@@ -251,3 +256,76 @@ def sticky_labels(
     diff -= np.take(palette_lab.astype(np.float32), previous, axis=0)
     kept = np.sqrt(np.einsum("pd,pd->p", diff, diff)) <= best + margin
     return np.where(kept, previous, labels).astype(np.uint8)
+
+
+
+def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Euclidean distance between two (H, W, 3) colour images, pixel by pixel.
+
+    Channel by channel: a reduction over the last axis of an (H, W, 3) array
+    is 3x slower than three 2-D passes.
+    """
+    out = np.subtract(a[..., 0], b[..., 0])
+    out *= out
+    for c in (1, 2):
+        d = np.subtract(a[..., c], b[..., c])
+        d *= d
+        out += d
+    return np.sqrt(out, out=out)
+
+
+def hold_pixels(
+    lab: np.ndarray,
+    before,
+    fresh_error: np.ndarray,
+    hold: float,
+    margin: float,
+    motion: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which pixels keep showing what they showed in the previous frame.
+
+    A pixel holds while it is still and either
+
+    - its source stays within ``hold`` of its *reference*, the colour it had
+      when the pixel was last written (a per-pixel reference, not the previous
+      frame's colour: a slow fade drifts away from it and is drawn); or
+    - what it shows is at most ``margin`` farther from its source than the
+      nearest entry of this frame's palette (hysteresis on the colour shown,
+      whatever palette it came from).
+
+    Both allowances shrink linearly with the pixel's change since the
+    previous frame, to nothing at ``motion``: a moving pixel takes its best
+    colour at once (motion masks the change), while noise and grain on a
+    still area, which move a pixel a little in every frame, are held.
+
+    Parameters
+    ----------
+    lab : ndarray, shape (H, W, 3), float32
+        Source colour of every pixel of this frame, in a perceptual space
+        (the ``"stable"`` mode uses DIN99o).
+    before : HoldState
+        Reference, shown and source colours from the previous frame, in the
+        same space (NaN where transparent, which never holds).
+    fresh_error : ndarray, shape (H, W)
+        Distance from each pixel's source to the entry it would get now.
+    hold, margin, motion : float
+        Distances in that space.
+
+    Returns
+    -------
+    held : ndarray of bool, shape (H, W)
+    anchored : ndarray of bool, shape (H, W)
+        Held by the first rule: these keep their reference; the others
+        (written, or held by the second rule) take this frame's colour as
+        their new reference.
+    """
+    still = distance(lab, before.source)
+    still *= np.float32(-1.0 / motion)
+    still += 1.0
+    np.clip(still, 0.0, 1.0, out=still)
+    # NaN (a pixel that was transparent) compares False everywhere below.
+    anchored = distance(lab, before.reference) <= np.float32(hold) * still
+    shown = distance(lab, before.shown)
+    shown -= fresh_error
+    held = anchored | (shown <= np.float32(margin) * still)
+    return held, anchored

@@ -76,7 +76,8 @@ def test_memory_is_bounded_by_a_few_frames_not_the_clip():
     assert (short_frames, long_frames) == (20, 93)  # 94 frames at 30.3 fps, capped at 30
     # Four and a half times the frames, (nearly) the same peak: nothing piles up.
     assert long_peak < 1.3 * short_peak, f"{short_peak / 1e6:.0f} -> {long_peak / 1e6:.0f} MB"
-    assert long_peak < 40 * 640 * 480 * 3, "more than 40 frames' worth in memory"
+    # Per-pixel state and float temporaries of the stable step, not the clip (93 frames).
+    assert long_peak < 80 * 640 * 480 * 3, "more than 80 frames' worth in memory"
 
 
 def test_mp4_output_keeps_size_and_length(tmp_path):

@@ -7,6 +7,7 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
+from sklearn.datasets import load_sample_image
 
 import core
 from tests.conftest import data_path
@@ -107,14 +108,17 @@ def test_gif_writer_writes_as_it_goes():
     for res in results:
         gif.add(res, 50)
         sizes.append(len(buf.getvalue()))
-    # Each frame is in the output as soon as it is added: nothing is held back.
-    assert all(b > a for a, b in zip(sizes, sizes[1:]))
+    # Frame i is in the output once frame i+1 is added (one frame of lookahead,
+    # to merge identical frames): nothing more is held back.
+    assert sizes[1] == sizes[0] and all(b > a for a, b in zip(sizes[1:], sizes[2:]))
     before_close = buf.getvalue()
     gif.close()
-    # Closing only adds the trailer, and leaves a caller's file object open.
-    assert buf.getvalue() == before_close + b";"
+    # Closing writes the last frame and the trailer, and leaves a caller's file open.
+    after = buf.getvalue()
+    assert after.startswith(before_close) and after.endswith(b";")
+    assert len(after) > len(before_close) + 1
     gif.close()  # a second close writes nothing more
-    assert buf.getvalue() == before_close + b";"
+    assert buf.getvalue() == after
 
 
 def test_gif_writer_closes_a_file_it_opened(tmp_path):
@@ -157,3 +161,103 @@ def test_gif_writer_transparency():
     np.testing.assert_array_equal(back.alphas[1] >= 128, ~hidden)
     np.testing.assert_array_equal(back.frames[1][~hidden], frames[1][~hidden])
     np.testing.assert_array_equal(back.frames[0], frames[0])
+
+
+# --- frame differencing ---------------------------------------------------------------------
+
+
+def _gif_bytes(results, difference=True, durations=None, alphas=None):
+    buf = io.BytesIO()
+    h, w = results[0].labels.shape
+    alphas = alphas or [None] * len(results)
+    transparent = any(a is not None and (a < 128).any() for a in alphas)
+    with core.GifWriter(buf, (w, h), transparent=transparent, difference=difference) as gif:
+        for i, (res, alpha) in enumerate(zip(results, alphas)):
+            gif.add(res, 100 if durations is None else durations[i], alpha)
+    return buf.getvalue()
+
+
+def _frame_boxes(data: bytes):
+    """(size, transparency index) of every frame as stored in the file."""
+    out = []
+    with Image.open(io.BytesIO(data)) as im:
+        for i in range(im.n_frames):
+            im.seek(i)
+            x0, y0, x1, y1 = im.tile[0].extents if im.tile else (0, 0, 0, 0)
+            out.append(((x1 - x0) * (y1 - y0), im.info.get("transparency")))
+    return out
+
+
+def test_differenced_gif_is_smaller_and_exact_on_a_real_clip():
+    frames = core.load_media(data_path("clips", "carphone_pristine.mp4"), max_frames=30).frames
+    results = core.quantize_frames(frames, 16, mode="stable")
+    small, whole = _gif_bytes(results), _gif_bytes(results, difference=False)
+    assert len(small) < 0.7 * len(whole)
+    for data in (small, whole):
+        back = core.load_media(data)
+        assert len(back.frames) == 30
+        assert all(np.array_equal(a, r.image) for a, r in zip(back.frames, results))
+
+
+def test_frames_are_cropped_to_what_changed():
+    image = load_sample_image("china.jpg")[:120, :160]
+    moved = image.copy()
+    moved[40:60, 50:90] = 255 - moved[40:60, 50:90]
+    results = core.quantize_frames([image, moved, image], 8, mode="global")
+    data = _gif_bytes(results)
+    boxes = _frame_boxes(data)
+    assert boxes[0][0] == 160 * 120
+    assert all(area <= 20 * 40 for area, _ in boxes[1:])
+    back = core.load_media(data)
+    assert all(np.array_equal(a, r.image) for a, r in zip(back.frames, results))
+
+
+def test_identical_frames_are_merged_with_their_durations():
+    image = load_sample_image("flower.jpg")[:64, :64]
+    other = image[::-1].copy()
+    results = core.quantize_frames([image, image, image, other, other], 8, mode="global")
+    data = _gif_bytes(results, durations=[100, 50, 30, 70, 20])
+    back = core.load_media(data)
+    assert back.durations == [180, 90]
+    assert np.array_equal(back.frames[0], results[0].image)
+    assert np.array_equal(back.frames[1], results[3].image)
+
+
+def test_256_colours_fall_back_to_whole_boxes_without_transparency(china):
+    # No free palette entry for the transparent index: changed boxes are drawn whole.
+    frames = [china[:100, :100], np.roll(china[:100, :100], 3, axis=1)]
+    results = core.quantize_frames(frames, 256, mode="independent")
+    assert all(len(r.palette) == 256 for r in results)
+    data = _gif_bytes(results)
+    assert all(t is None for _, t in _frame_boxes(data))
+    back = core.load_media(data)
+    assert all(np.array_equal(a, r.image) for a, r in zip(back.frames, results))
+
+
+@pytest.mark.parametrize(
+    "name", ["star.gif", "dispose_bgnd_transparency.gif", "transparent_dispose.gif",
+             "dispose_prev_first_frame.gif", "missing_background.gif", "dispose_bgnd_rgba.gif",
+             "different_transparency.gif"]
+)
+def test_source_transparency_survives_the_stable_mode_exactly(name):
+    media = core.load_media(data_path("pillow-gifs", name))
+    results = core.quantize_frames(media.frames, 8, mode="stable", alphas=media.alphas)
+    data = core.to_bytes(
+        core.save_gif, results, durations=media.durations, loop=media.loop, alphas=media.alphas
+    )
+    back = core.load_media(data)
+    assert sum(back.durations) == sum(media.durations)
+    shown = [(r.image, a) for r, a in zip(results, media.alphas)]
+    # Merged frames come back once: compare each decoded frame with the first of its run.
+    i = 0
+    for frame, alpha, duration in zip(back.frames, back.alphas, back.durations):
+        image, source_alpha = shown[i]
+        visible = source_alpha >= 128
+        assert np.array_equal(alpha >= 128, visible)
+        assert np.array_equal(frame[visible], image[visible])
+        total = media.durations[i]
+        i += 1
+        while total < duration:
+            total += media.durations[i]
+            i += 1
+    assert i == len(results)
