@@ -172,7 +172,7 @@ def convert(
             decoded = _Latest(stream.decode())
             results = iter_quantized(((f, a) for f, a, _ in decoded), k, mode, opts, knobs,
                                      centers)
-            pending = None
+            pending = drawn = None
 
             def finish() -> None:
                 nonlocal written, pending
@@ -186,7 +186,8 @@ def convert(
                 for res in results:
                     rgb, alpha, duration = decoded.latest
                     if dither != "none":
-                        res = redraw(rgb, res, dither, alpha)
+                        # The previous re-drawn frame: held pixels keep its pattern.
+                        res = drawn = redraw(rgb, res, dither, alpha, previous=drawn)
                     finish()
                     times = 1 if repeats is None else repeats[min(written, len(repeats) - 1)]
                     pending = pool.submit(_emit, writer, meter, rgb, alpha, duration, res, times)
