@@ -48,6 +48,6 @@ def test_a_clip_is_compared_on_a_preview_and_exported_full_size(tmp_path):
             back = core.load_media(saved)
             assert back.size == (640, 480) and len(back.frames) == 93
             assert download.value.suggested_filename.endswith("_stable_full.gif")
-            assert page.get_by_text("640x480, 93 frames").count() == 1
+            assert page.get_by_text("640x480, 93 frames, flicker").count() == 1
         finally:
             browser.close()
