@@ -2,8 +2,9 @@
 
 Run ``python bench/bench_temporal.py`` from the project root. It prints
 markdown tables: mode x k (flicker in ΔE76 as :func:`core.metrics.flicker`
-defines it, mean ΔE2000, median time of three runs), the ideas of issue 6
-switched off one at a time, and the flicker of each dithering method.
+defines it, mean ΔE2000, median time of three runs), the ideas of the stable
+mode switched off one at a time (issues 6 and 10), and the flicker of each
+dithering method with and without the hold.
 Needs ``../shared/data/harrypotter_original.gif``.
 """
 
@@ -31,12 +32,13 @@ MODES = (
     ("stable (new)", dict(mode="stable")),
 )
 ABLATIONS = (
-    ("stable, default (hysteresis 1, damping 2, cut 0.25)", {}),
+    ("stable, default (hold 2.5, hysteresis 3.5, damping 2, cut 0.25)", {}),
+    ("no hold", dict(hold=0.0)),
     ("no hysteresis", dict(hysteresis=0.0)),
     ("no damping", dict(damping=0.0)),
     ("no hysteresis, no damping", dict(hysteresis=0.0, damping=0.0)),
     ("no cut detection", dict(cut_threshold=1.0)),
-    ("damping 3", dict(damping=3.0)),
+    ("hold 4", dict(hold=4.0)),
     ("hysteresis 2", dict(hysteresis=2.0)),
 )
 
@@ -93,7 +95,7 @@ def main() -> None:
     print("\n## Dithering, k = 16 (flicker, mean ΔE2000, time of dithering 70 frames)\n")
     print("| palette mode | dithering | flicker (ΔE76) | mean ΔE2000 | time (s) |")
     print("|---|---|---|---|---|")
-    for name, options in (MODES[3], MODES[2]):
+    for name, options in (MODES[3], ("stable, no hold", dict(mode="stable", hold=0.0)), MODES[2]):
         results = core.quantize_frames(frames, 16, **options)
         for method in METHODS:
             start = time.perf_counter()

@@ -30,6 +30,7 @@ from core._save import GifWriter, save_gif, save_png, to_bytes
 from core._sequence import (
     CUT_THRESHOLD,
     DAMPING,
+    HOLD,
     HYSTERESIS,
     MODES,
     StableKnobs,
@@ -50,6 +51,7 @@ __all__ = [
     "CUT_THRESHOLD",
     "DAMPING",
     "DITHER_METHODS",
+    "HOLD",
     "HYSTERESIS",
     "IMAGE_EXTENSIONS",
     "INITS",

@@ -203,7 +203,7 @@ def fewest_runs(must: np.ndarray, may: np.ndarray, labels: np.ndarray) -> np.nda
         next_clear = np.minimum(clear, via_drawn)
         via_drawn = drawn + change[j]
         via_clear = clear + 1
-        drawn_from_drawn[j] = via_drawn <= via_clear
+        drawn_from_drawn[j] = via_drawn < via_clear
         drawn = np.minimum(via_drawn, via_clear)
         drawn[~may_t[j]] = big
         next_clear[must_t[j]] = big
@@ -247,7 +247,10 @@ class GifWriter:
         is cropped to the box that differs from the screen, unchanged pixels
         in it take the transparent index (when the frame has a free entry,
         i.e. fewer than 256 colours), and identical consecutive frames are
-        merged. False writes every frame whole, as a check of the former.
+        merged. False writes every frame whole, as a check of the former;
+        held pixels (``QuantizeResult.held``) then need their earlier
+        colours in the frame's table, and take the nearest entry once a
+        frame would need more than 256.
 
     Attributes
     ----------
