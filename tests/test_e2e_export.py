@@ -48,6 +48,8 @@ def test_a_clip_is_compared_on_a_preview_and_exported_full_size(tmp_path):
             back = core.load_media(saved)
             assert back.size == (640, 480) and len(back.frames) == 93
             assert download.value.suggested_filename.endswith("_stable_full.gif")
-            assert page.get_by_text("640x480, 93 frames, flicker").count() == 1
+            # The caption under the download names what was made (a rerun can leave a
+            # stale copy in the page for a moment, so wait for one rather than count).
+            page.get_by_text("640x480, 93 frames, flicker").first.wait_for(timeout=30_000)
         finally:
             browser.close()
