@@ -481,7 +481,9 @@ def _fit(hist, weights, k: int, options: QuantizeOptions, state: StableState | N
     X = to_space(hist.colors, options.space)
     w = clustering_weights(hist.colors, weights, options)
     centers = options.exact_centers(X, w, k)
-    if centers is not None:
+    # Between cuts the palette keeps k entries: a few pixels needing new colours
+    # (the hold's weights) must not shrink it, which would count as a cut next frame.
+    if centers is not None and (state is None or len(centers) == k):
         return centers
     Xc, wc = clustering_sample(hist.colors, X, w, options.space)
     if state is None:

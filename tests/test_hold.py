@@ -132,3 +132,21 @@ def test_din99o_follows_ciede2000_better_than_cielab():
     de99 = np.linalg.norm(din99o(a) - din99o(b), axis=1)
     assert np.corrcoef(de99, de2000)[0, 1] > np.corrcoef(de76, de2000)[0, 1] + 0.05
 
+
+
+def test_a_few_changing_pixels_keep_a_full_palette():
+    # A still photo with a small red box moving over it (a cursor): the palette is
+    # fitted to the few pixels that change, but keeps its k entries (a shorter
+    # palette would count as a scene cut and refit everything every other frame).
+    image = load_sample_image("china.jpg")[:200, :300]
+    frames = []
+    for t in range(8):
+        frame = image.copy()
+        frame[50:60, 20 + 10 * t : 30 + 10 * t] = [255, 0, 0]
+        frames.append(frame)
+    results = core.quantize_frames(frames, 16, mode="stable")
+    assert all(len(r.palette) == 16 for r in results)
+    assert all(r.held.mean() > 0.99 for r in results[1:])
+    for frame, res in zip(frames, results):
+        red = (frame == [255, 0, 0]).all(axis=2)
+        assert (res.image[red] == [255, 0, 0]).all()
