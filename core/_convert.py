@@ -9,6 +9,7 @@ pixels, and returned in a small :class:`ConvertReport`.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import tempfile
@@ -169,7 +170,7 @@ def convert(
         # Writing and measuring frame t (LZW in Pillow, numpy: both release the
         # GIL) overlap with decoding and quantizing frame t+1 on a second core.
         with writer, ThreadPoolExecutor(max_workers=1) as pool:
-            decoded = _Latest(stream.decode())
+            decoded = _Taken(stream.decode())
             results = iter_quantized(((f, a) for f, a, _ in decoded), k, mode, opts, knobs,
                                      centers)
             pending = drawn = None
@@ -184,7 +185,7 @@ def convert(
 
             try:
                 for res in results:
-                    rgb, alpha, duration = decoded.latest
+                    rgb, alpha, duration = decoded.oldest()
                     if dither != "none":
                         # The previous re-drawn frame: held pixels keep its pattern.
                         res = drawn = redraw(rgb, res, dither, alpha, previous=drawn)
@@ -256,20 +257,25 @@ def _counted(frames, report: Progress, total: int):
         report(i + 1, total)
 
 
-class _Latest:
-    # An iterator that remembers the item it gave last. iter_quantized takes one
-    # frame per result, so the frame behind a result is the latest one decoded
+class _Taken:
+    # An iterator that keeps the items it gave until the caller takes them back.
+    # iter_quantized gives one result per frame, in order, but reads a frame
+    # ahead (made_ahead): the frame behind a result is the oldest one kept
     # (itertools.tee would buffer up to 57 frames before freeing any).
     def __init__(self, items):
         self._items = iter(items)
-        self.latest = None
+        self._given = collections.deque()
 
     def __iter__(self):
         return self
 
     def __next__(self):
-        self.latest = next(self._items)
-        return self.latest
+        item = next(self._items)
+        self._given.append(item)
+        return item
+
+    def oldest(self):
+        return self._given.popleft()
 
 
 class _CountingFile:

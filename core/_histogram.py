@@ -233,42 +233,116 @@ def pooled_rows(parts, max_rows: int) -> tuple[np.ndarray, np.ndarray]:
     return colors, w
 
 
-def pixel_cells(image: np.ndarray, hist: ColorHistogram) -> tuple[np.ndarray, np.ndarray]:
-    """Every pixel's cell and each cell's mean colour: fine colours for per-pixel choices.
+@dataclass(frozen=True)
+class PixelCells:
+    """A frame's pixels gathered into cells of ``CELL_BITS`` bits a channel.
 
-    A binned histogram's rows (5-bit bins, about 3 ΔE76 wide) are fine for
-    clustering but too coarse to choose each pixel's palette entry: pixels
-    of one bin can lie on both sides of a boundary between two entries.
-    Cells are 7-bit bins (half an sRGB step of 4 at most from their mean);
-    an exact histogram's rows are exact colours and serve as cells.
+    5-bit histogram bins (about 3 ΔE76 wide) are fine for clustering but too
+    coarse to choose each pixel's palette entry: pixels of one bin can lie on
+    both sides of a boundary between two entries. A 7-bit cell spans two
+    sRGB steps a channel, and its colour is the exact mean of its pixels, so a
+    cell whose pixels share one colour (every cell of a few-colour GIF) is
+    that colour exactly.
+
+    Attributes
+    ----------
+    index : ndarray of intp, shape (H*W,)
+        Cell of every pixel. Transparent pixels share one cell of weight 0.
+    codes : ndarray of int32, shape (m,)
+        Each cell's code: its channels' top ``CELL_BITS`` bits, red highest
+        (``1 << 3*CELL_BITS`` for the transparent pixels' cell).
+    colors : ndarray, shape (m, 3), float64
+        Mean sRGB colour (0-255) of each cell's pixels.
+    counts : ndarray, shape (m,), float64
+        Opaque pixels in each cell.
+    """
+
+    index: np.ndarray
+    codes: np.ndarray
+    colors: np.ndarray
+    counts: np.ndarray
+
+    def coarse(self, bits: int) -> np.ndarray:
+        """Normalised histogram of the opaque pixels over ``bits``-bit bins (``8 ** bits`` bins).
+
+        The same as binning every pixel, for ``bits <= CELL_BITS``.
+        """
+        drop = CELL_BITS - bits
+        mask = (1 << bits) - 1
+        c = self.codes >> drop
+        bins = (
+            ((c >> (2 * CELL_BITS)) & mask) << (2 * bits)
+            | ((c >> CELL_BITS) & mask) << bits
+            | (c & mask)
+        )
+        h = np.bincount(bins, weights=self.counts, minlength=1 << (3 * bits))
+        total = h.sum()
+        return h / total if total else h
+
+
+def _cell_tables() -> list[np.ndarray]:
+    # Per channel: the value's top CELL_BITS bits go to the cell code (above the
+    # remainders), its low bits to that channel's slot of the remainder code.
+    low = 8 - CELL_BITS
+    v = np.arange(256, dtype=np.int32)
+    top, rest = v >> low, v & ((1 << low) - 1)
+    return [
+        (top << (3 * low + (2 - c) * CELL_BITS)) | (rest << ((2 - c) * low)) for c in range(3)
+    ]
+
+
+_CELL_TABLES = _cell_tables()
+
+
+def pixel_cells(image: np.ndarray, opaque: np.ndarray | None = None) -> PixelCells:
+    """Gather every pixel of an RGB image into its cell (:class:`PixelCells`).
+
+    Every pixel is counted once and no pixel's colour is converted: each
+    channel's top bits make the cell, and a count of the low bits' patterns
+    per cell gives the cells' exact mean colours.
 
     Parameters
     ----------
     image : ndarray, shape (H, W, 3), uint8
-    hist : ColorHistogram
-        The image's histogram (:func:`color_histogram`).
+    opaque : ndarray of bool, shape (H, W), optional
+        Pixels that count; the others go to a cell of weight 0.
 
     Returns
     -------
-    index : ndarray of int, shape (H*W,)
-        Cell of every pixel.
-    colors : ndarray, shape (m, 3), float64
-        Mean sRGB colour (0-255) of the pixels of each cell.
+    PixelCells
     """
-    if hist.exact:
-        return hist.index, hist.colors
-    shift = 8 - CELL_BITS
+    low = 8 - CELL_BITS
     pixels = image.reshape(-1, 3)
-    cell = (pixels[:, 0].astype(np.int32) >> shift) << (2 * CELL_BITS)
-    cell |= (pixels[:, 1].astype(np.int32) >> shift) << CELL_BITS
-    cell |= pixels[:, 2].astype(np.int32) >> shift
-    counts = np.bincount(cell, minlength=1 << (3 * CELL_BITS))
-    present = np.flatnonzero(counts)
-    lookup = np.zeros(counts.size, dtype=np.int32)
-    lookup[present] = np.arange(present.size, dtype=np.int32)
+    full = np.take(_CELL_TABLES[0], pixels[:, 0])
+    full += np.take(_CELL_TABLES[1], pixels[:, 1])
+    full += np.take(_CELL_TABLES[2], pixels[:, 2])
+    hidden = 1 << (3 * CELL_BITS)
+    if opaque is not None:
+        full[~opaque.reshape(-1)] = hidden << (3 * low)
+    cell = full >> (3 * low)
+    # A table over every possible cell (2 M): a mark and an int32 lookup (10 MB),
+    # where a bincount would take 16 MB and an intp lookup 16 more.
+    present = np.zeros(hidden + 1, dtype=bool)
+    present[cell] = True
+    codes = np.flatnonzero(present).astype(np.int32)
+    lookup = np.empty(present.size, dtype=np.int32)
+    lookup[codes] = np.arange(codes.size, dtype=np.int32)
     index = np.take(lookup, cell)
-    sums = np.stack(
-        [np.bincount(index, weights=pixels[:, c], minlength=present.size) for c in range(3)],
-        axis=1,
-    )
-    return index, sums / counts[present][:, None]
+    del present, lookup, cell
+    # Pixels of each cell by the pattern of their low bits: exact channel sums.
+    patterns = 1 << (3 * low)
+    full &= patterns - 1
+    full += index << (3 * low)
+    by_pattern = np.bincount(full, minlength=codes.size * patterns).reshape(-1, patterns)
+    pattern = np.arange(patterns)
+    rest = np.stack([(pattern >> ((2 - c) * low)) & ((1 << low) - 1) for c in range(3)], axis=1)
+    n = by_pattern.sum(axis=1).astype(np.float64)
+    top = np.stack([(codes >> ((2 - c) * CELL_BITS)) & ((1 << CELL_BITS) - 1) for c in range(3)],
+                   axis=1)
+    colors = (top << low) + (by_pattern @ rest) / n[:, None]
+    weights = n
+    if codes[-1] == hidden:
+        colors[-1] = 0.0
+        weights[-1] = 0.0
+    # The index is intp: numpy converts any other index type on every take.
+    return PixelCells(index.astype(np.intp), codes, colors, weights)

@@ -57,10 +57,19 @@ def paint(colors: np.ndarray, labels: np.ndarray) -> np.ndarray:
     Colours are looked up as one 32-bit word per pixel, 3x faster than
     ``colors[labels]``; the result is a (non-contiguous) view of that buffer.
     """
+    return unpack_words(paint_words(colors, labels))
+
+
+def paint_words(colors: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Every pixel's colour ``colors[labels]`` as one 32-bit word (bytes R, G, B, 0)."""
     words = np.zeros((len(colors), 4), dtype=np.uint8)
     words[:, :3] = colors
-    packed = np.take(words.view(np.uint32).reshape(-1), labels)
-    return packed.view(np.uint8).reshape(labels.shape + (4,))[..., :3]
+    return np.take(words.view(np.uint32).reshape(-1), labels)
+
+
+def unpack_words(words: np.ndarray) -> np.ndarray:
+    """The RGB image of :func:`paint_words`' words: a uint8 view, shape ``words.shape + (3,)``."""
+    return words.view(np.uint8).reshape(words.shape + (4,))[..., :3]
 
 
 def result_from_labels(
@@ -70,6 +79,7 @@ def result_from_labels(
     space: str,
     opaque: np.ndarray | None = None,
     counts: np.ndarray | None = None,
+    image: np.ndarray | None = None,
 ) -> QuantizeResult:
     """Build the result of one image from its palette and per-pixel labels.
 
@@ -87,6 +97,9 @@ def result_from_labels(
     counts : ndarray, shape (k,), optional
         Pixels per entry when the caller knows them already (exact histogram
         rows); counted from ``labels`` otherwise.
+    image : ndarray, shape (H, W, 3), uint8, optional
+        What the image shows, when the caller painted it (held pixels show
+        an earlier frame's colour); ``colors[labels]`` otherwise.
 
     Returns
     -------
@@ -96,6 +109,6 @@ def result_from_labels(
     if counts is None:
         counted = labels if opaque is None or not opaque.any() else labels[opaque]
         counts = np.bincount(counted.reshape(-1), minlength=len(colors)).astype(np.float64)
-    return QuantizeResult(
-        paint(colors, labels), labels, Palette(colors, counts / counts.sum()), centers, space
-    )
+    if image is None:
+        image = paint(colors, labels)
+    return QuantizeResult(image, labels, Palette(colors, counts / counts.sum()), centers, space)

@@ -42,6 +42,10 @@ INVISIBLE = np.uint32(1 << 24)
 MAX_DELAY_MS = 655_350
 #: GIF disposal methods: leave the frame in place, or clear its box to transparent.
 LEAVE, CLEAR = 1, 2
+#: Every way of drawing a frame's unchanged pixels is encoded on one frame in
+#: this many (and on the first); the frames between use the way that won last:
+#: the winner seldom changes within a clip, and each way costs an LZW encoding.
+RETRY_WAYS = 8
 
 
 def _indexed(result: QuantizeResult, alpha: np.ndarray | None) -> tuple[Image.Image, int | None]:
@@ -276,6 +280,7 @@ class GifWriter:
         self.written = 0
         self._pending: _Frame | None = None
         self._screen: np.ndarray | None = None
+        self._way: int | None = None
         self._own = isinstance(destination, (str, os.PathLike))
         # Kept open across add() calls and closed by close(): no with-block can span them.
         self._fh = open(destination, "wb") if self._own else destination  # noqa: SIM115
@@ -354,23 +359,32 @@ class GifWriter:
         sub = shown[y0:y1, x0:x1]
         sub_paint = paint[y0:y1, x0:x1]
         sub_labels = frame.labels[y0:y1, x0:x1]
-        ways = [sub_paint]
+        ways = {0: sub_paint}
         if self._screen is not None and not sub_paint.all():
             # Unchanged pixels can also be drawn again in their own colour where this
             # frame's palette has it: on content that changes in many small places
             # (a GIF source, dithering) long runs of colours beat runs broken by the
             # transparent index. Three ways are encoded (transparent, redrawn, and
             # each pixel's choice that makes the fewest runs) and the smallest kept.
-            codes = pack_rgb(frame.colors).astype(np.uint32)
-            redraw = sub_paint | ((np.take(codes, sub_labels) == sub) & (sub != INVISIBLE))
-            if not np.array_equal(redraw, sub_paint):
-                ways += [redraw, fewest_runs(sub_paint, redraw, sub_labels)]
+            trial = self._way is None or self.written % RETRY_WAYS == 0
+            if trial or self._way:
+                codes = pack_rgb(frame.colors).astype(np.uint32)
+                redraw = sub_paint | ((np.take(codes, sub_labels) == sub) & (sub != INVISIBLE))
+                if not np.array_equal(redraw, sub_paint):
+                    runs = trial or self._way == 2
+                    fewest = fewest_runs(sub_paint, redraw, sub_labels) if runs else None
+                    if trial:
+                        ways.update({1: redraw, 2: fewest})
+                    else:
+                        ways = {self._way: fewest if runs else redraw}
         best = None
-        for way in ways:
+        for key, way in ways.items():
             encoded = _encode_box(sub, way, sub_labels, frame.colors, self.transparent)
-            if best is None or len(encoded[0]) < len(best[1][0]):
-                best = (way, encoded)
-        sub_paint, (data, table, t, drawn, bits) = best
+            if best is None or len(encoded[0]) < len(best[2][0]):
+                best = (key, way, encoded)
+        key, sub_paint, (data, table, t, drawn, bits) = best
+        if len(ways) > 1:
+            self._way = key
         delay = min(max(frame.duration, 0), MAX_DELAY_MS) // 10
         flags = (disposal << 2) | (t is not None)
         self._fh.write(

@@ -27,19 +27,30 @@ Frames are processed one at a time (:func:`iter_quantized`), so a caller that
 decodes and writes as it goes (:func:`core.convert`) holds one frame, not the
 clip; ``"global"`` first gathers every frame's colours (:func:`global_centers`).
 The ``"stable"`` mode carries a :class:`StableState` from frame to frame: the
-previous output and three colours per pixel (:class:`HoldState`).
+previous output and three colours per pixel (:class:`HoldState`). What it
+needs of a frame alone (its cells and their colours, :class:`StableFrame`) is
+made a frame ahead on a second thread (:func:`made_ahead`), while the
+previous frame goes through the step that depends on what came before.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from core import _temporal as temporal
-from core._cluster import assign, kmedians
-from core._histogram import MERGE_ROWS, color_histogram, pixel_cells, pooled_rows
+from core._cluster import assign, blas_threads, kmedians
+from core._histogram import (
+    MERGE_ROWS,
+    ColorHistogram,
+    PixelCells,
+    color_histogram,
+    pixel_cells,
+    pooled_rows,
+)
 from core._quantize import (
     QuantizeOptions,
     check_k,
@@ -49,7 +60,7 @@ from core._quantize import (
     palette_colors,
     quantize_with,
 )
-from core._result import QuantizeResult, result_from_labels
+from core._result import QuantizeResult, paint_words, result_from_labels, unpack_words
 from core._validation import (
     check_choice,
     check_frames,
@@ -112,8 +123,8 @@ class HoldState:
     """Per-pixel memory of the ``"stable"`` mode's hold, carried to the next frame.
 
     Three DIN99o images (:func:`core.colorspace.din99o`), each an ndarray of
-    shape (H, W, 3), float32, NaN where the pixel was transparent (a NaN never
-    holds): 10.6 MB each at 1280x688.
+    shape (3, H*W), float32, channel first, NaN where the pixel was
+    transparent (a NaN never holds): 10.6 MB each at 1280x688.
 
     Attributes
     ----------
@@ -124,11 +135,15 @@ class HoldState:
         The colour the pixel shows.
     source : ndarray
         The frame's source colour: the next frame's motion is measured from it.
+    screen : ndarray of uint32, shape (H*W,)
+        What the frame showed, as :func:`core._result.paint_words`' words:
+        held pixels show it again.
     """
 
     reference: np.ndarray
     shown: np.ndarray
     source: np.ndarray
+    screen: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -147,8 +162,6 @@ class StableState:
         centre); the next frame's entries are compared with these.
     labels : ndarray of uint8, shape (H*W,)
         The frame's labels, for the next frame's hysteresis (without a hold).
-    image : ndarray, shape (H, W, 3), uint8
-        What the frame showed: held pixels show it again.
     hold : HoldState or None
         The per-pixel colours of the hold; ``None`` when it is off.
     """
@@ -157,7 +170,6 @@ class StableState:
     fitted: np.ndarray
     shown: np.ndarray
     labels: np.ndarray
-    image: np.ndarray
     hold: HoldState | None
 
 
@@ -315,7 +327,10 @@ def iter_quantized(
     check_mode_options(mode, options)
     if mode == "global" and centers is None:
         raise ValueError("mode='global' needs the palette: pass centers=global_centers(...).")
-    previous, state = None, None
+    if mode == "stable":
+        yield from _stable_results(frames, k, options, knobs)
+        return
+    previous = None
     for i, (frame, alpha) in enumerate(frames):
         if mode == "independent":
             # The naive loop: every frame from its own random start.
@@ -332,8 +347,55 @@ def iter_quantized(
             X = to_space(hist.colors, options.space)
             yield map_to_centers(hist, X, centers, options, frame.shape[:2], opaque)
         else:
-            res, state = stable_step(frame, alpha, k, options, knobs, state)
+            check_choice("mode", mode, MODES)
+
+
+def _stable_results(frames, k: int, options: QuantizeOptions, knobs: StableKnobs):
+    state = None
+    prepared = made_ahead(lambda pair: StableFrame.of(pair[0], pair[1], k, knobs), frames)
+    # One BLAS thread: two threads already share the cores, and the products here
+    # (colour conversions, nearest entries) are too small to gain from more.
+    with blas_threads(1):
+        for frame in prepared:
+            res, state = stable_step(frame, k, options, knobs, state)
             yield res
+
+
+def made_ahead(make: Callable, items: Iterable) -> Iterator:
+    """``make(item)`` for every item, in order, each made on a second thread ahead of time.
+
+    While the caller works on one result the next is made (numpy releases
+    the GIL, so on two cores the two overlap). If ``items`` breaks off with an
+    error, the result made before it is given first, then the error raised.
+
+    Parameters
+    ----------
+    make : callable(item)
+    items : iterable
+        Consumed one item ahead of the results given.
+
+    Yields
+    ------
+    make(item)
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead = None
+        source = iter(items)
+        while True:
+            try:
+                item = next(source)
+            except StopIteration:
+                break
+            except Exception:
+                if ahead is not None:
+                    yield ahead.result()
+                raise
+            job = pool.submit(make, item)
+            if ahead is not None:
+                yield ahead.result()
+            ahead = job
+        if ahead is not None:
+            yield ahead.result()
 
 
 def global_centers(
@@ -370,9 +432,70 @@ def global_centers(
     return options.palette_centers(colors, X, w, k)
 
 
+@dataclass(frozen=True)
+class StableFrame:
+    """What the ``"stable"`` mode needs of one frame that does not depend on earlier frames.
+
+    Made by :meth:`of`, ahead of time on a second thread (:func:`made_ahead`).
+
+    Attributes
+    ----------
+    shape : (int, int)
+        (H, W) of the frame.
+    opaque : ndarray of bool, shape (H, W), or None
+    coarse : ndarray, shape (512,)
+        Coarse colour histogram, for cut detection.
+    rows, weights : ndarray, shapes (n, 3) and (n,)
+        Weighted sRGB colour rows to fit the palette to.
+    hist : ColorHistogram or None
+        The frame's histogram, without the hold (entries per row, hysteresis
+        on labels).
+    cells : PixelCells or None
+        The frame's cells, with the hold (entries per cell, per-pixel hold).
+    cell_lab : ndarray, shape (m, 3), or None
+        Each cell's colour in CIELAB.
+    cell_din : ndarray, shape (m, 3), float32, or None
+        Each cell's colour in DIN99o.
+    source : ndarray, shape (3, H*W), float32, or None
+        Every pixel's colour in DIN99o (its cell's), channel first.
+    """
+
+    shape: tuple[int, int]
+    opaque: np.ndarray | None
+    coarse: np.ndarray
+    rows: np.ndarray
+    weights: np.ndarray
+    hist: ColorHistogram | None = None
+    cells: PixelCells | None = None
+    cell_lab: np.ndarray | None = None
+    cell_din: np.ndarray | None = None
+    source: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, frame: np.ndarray, alpha: np.ndarray | None, k: int,
+           knobs: StableKnobs) -> StableFrame:
+        """Prepare ``frame`` (with its ``alpha``) for :func:`stable_step`."""
+        shape = frame.shape[:2]
+        opaque = opaque_mask(alpha, shape)
+        if not _holding(k, knobs):
+            hist = color_histogram(frame, opaque)
+            coarse = temporal.coarse_histogram(frame, opaque)
+            return cls(shape, opaque, coarse, hist.colors, hist.weights, hist=hist)
+        cells = pixel_cells(frame, opaque)
+        cell_lab = to_space(cells.colors, "lab")
+        cell_din = _din_of_lab(cell_lab)
+        return cls(shape, opaque, cells.coarse(temporal.CUT_BITS), cells.colors, cells.counts,
+                   cells=cells, cell_lab=cell_lab, cell_din=cell_din,
+                   source=_planes(cell_din, cells.index))
+
+
+def _holding(k: int, knobs: StableKnobs) -> bool:
+    # A held pixel needs a free GIF palette entry to show an earlier colour (k <= 255).
+    return knobs.hold > 0 and k < 256
+
+
 def stable_step(
-    frame: np.ndarray,
-    alpha: np.ndarray | None,
+    frame: StableFrame,
     k: int,
     options: QuantizeOptions,
     knobs: StableKnobs,
@@ -382,8 +505,8 @@ def stable_step(
 
     Parameters
     ----------
-    frame : ndarray, shape (H, W, 3), uint8
-    alpha : ndarray, shape (H, W), or None
+    frame : StableFrame
+        The frame, prepared (:meth:`StableFrame.of`).
     k : int
     options : QuantizeOptions
     knobs : StableKnobs
@@ -396,96 +519,125 @@ def stable_step(
     state : StableState
         To pass with the next frame.
     """
-    opaque = opaque_mask(alpha, frame.shape[:2])
-    coarse = temporal.coarse_histogram(frame, opaque)
+    cells, opaque, weights = frame.cells, frame.opaque, frame.weights
     cut = (
         state is None
         or len(state.shown) != k
-        or temporal.is_cut(state.coarse, coarse, knobs.cut_threshold)
+        or temporal.is_cut(state.coarse, frame.coarse, knobs.cut_threshold)
     )
-    hist = color_histogram(frame, opaque)
-    # A held pixel needs a free GIF palette entry to show an earlier colour (k <= 255).
-    holding = knobs.hold > 0 and k < 256
-    before = state.hold if state is not None and holding else None
-    weights = hist.weights
-    if holding:
-        cells, cell_rgb = pixel_cells(frame, hist)
-        cell_din = _din(cell_rgb)
-        source = np.take(cell_din, cells, axis=0).reshape(frame.shape)
-        if before is not None and not cut:
-            weights = _needy_weights(hist, source, before, opaque)
+    # Made with the hold (StableFrame.of) or without; the previous frame was made alike.
+    before = state.hold if state is not None and cells is not None else None
+    if before is not None:
+        on_screen = temporal.distance(frame.source, before.shown)
+        if not cut:
+            weights = _needy_weights(cells, on_screen, opaque)
     if before is not None and not cut and not weights.any():
         # Everything is still shown well: nothing to fit.
         centers, shown = state.fitted, state.shown
     else:
-        centers = _fit(hist, weights, k, options, None if cut else state)
+        centers = _fit(frame.rows, weights, k, options, None if cut else state,
+                       frame.cell_lab if options.space == "lab" else None)
         centers, shown = _damped(centers, cut, state, options, knobs)
     colors = palette_colors(shown, options)
     palette_din = _din(colors)
-    if not holding:
+    if cells is None:
+        hist = frame.hist
         flat = temporal.sticky_labels(
             _din(hist.colors), hist.index, palette_din,
             None if cut or state is None or len(state.shown) != len(shown) else state.labels,
             knobs.hysteresis,
         )
-        result = result_from_labels(
-            colors, flat.reshape(frame.shape[:2]), shown, options.space, opaque
-        )
-        return result, StableState(coarse, centers, shown, flat, result.image, None)
+        result = result_from_labels(colors, flat.reshape(frame.shape), shown, options.space, opaque)
+        return result, StableState(frame.coarse, centers, shown, flat, None)
+    cell_din, source = frame.cell_din, frame.source
     cell_entry = assign(cell_din, palette_din)
-    cell_error = np.linalg.norm(cell_din - palette_din[cell_entry], axis=1)
-    flat = np.take(cell_entry.astype(np.uint8), cells)
-    result = result_from_labels(colors, flat.reshape(frame.shape[:2]), shown, options.space, opaque)
-    fresh = np.take(palette_din, result.labels, axis=0)
-    reference = source.copy()
+    cell_error = np.linalg.norm(cell_din - palette_din[cell_entry], axis=1).astype(np.float32)
+    flat = np.take(cell_entry.astype(np.uint8), cells.index)
+    counts = np.bincount(cell_entry, weights=cells.counts, minlength=len(colors))
+    screen = paint_words(colors, flat)
+    fresh = _planes(palette_din[cell_entry], cells.index)
+    reference, held = source, None
     if before is not None:
+        # How much worse what is on screen shows each pixel than its entry now.
+        on_screen -= np.take(cell_error, cells.index)
         held, anchored = temporal.hold_pixels(
-            source, before, np.take(cell_error, cells).reshape(frame.shape[:2]),
-            knobs.hold, knobs.hysteresis, MOTION,
+            source, before, on_screen, knobs.hold, knobs.hysteresis, MOTION
         )
         if opaque is not None:
-            held &= opaque
+            held &= opaque.reshape(-1)
         if held.any():
-            np.copyto(result.image, state.image, where=held[..., None])
-            np.copyto(fresh, before.shown, where=held[..., None])
-            np.copyto(reference, before.reference, where=(held & anchored)[..., None])
-            result = replace(result, held=held)
+            np.copyto(screen, before.screen, where=held)
+            anchored &= held
+            reference = source.copy()
+            for c in range(3):
+                np.copyto(fresh[c], before.shown[c], where=held)
+                np.copyto(reference[c], before.reference[c], where=anchored)
+        else:
+            held = None
     if opaque is not None:
-        for plane in (reference, fresh, source):
-            plane[~opaque] = np.nan
-    return result, StableState(
-        coarse, centers, shown, flat, result.image, HoldState(reference, fresh, source)
+        hidden = ~opaque.reshape(-1)
+        for planes in (reference, fresh, source):
+            planes[:, hidden] = np.nan
+    shape = frame.shape
+    result = result_from_labels(
+        colors, flat.reshape(shape), shown, options.space, opaque,
+        counts if counts.any() else None, unpack_words(screen.reshape(shape)),
     )
+    if held is not None:
+        result = replace(result, held=held.reshape(shape))
+    return result, StableState(
+        frame.coarse, centers, shown, flat, HoldState(reference, fresh, source, screen)
+    )
+
+
+def _planes(table: np.ndarray, index: np.ndarray) -> np.ndarray:
+    # Per-pixel colours as three contiguous planes: each step of the hold then
+    # runs over one plane at a time (3x faster than over an (N, 3) array's rows).
+    out = np.empty((table.shape[1], index.size), dtype=np.float32)
+    for c, column in enumerate(np.ascontiguousarray(table.T, dtype=np.float32)):
+        np.take(column, index, out=out[c])
+    return out
 
 
 def _din(rgb: np.ndarray) -> np.ndarray:
     # Pixels' entries and the hold are decided in DIN99o, where distances follow
     # CIEDE2000 (what a viewer sees, and what the error is measured in).
-    return din99o(to_space(rgb, "lab")).astype(np.float32)
+    return _din_of_lab(to_space(rgb, "lab"))
 
 
-def _needy_weights(hist, source: np.ndarray, before: HoldState, opaque) -> np.ndarray:
+def _din_of_lab(lab: np.ndarray) -> np.ndarray:
+    return din99o(lab).astype(np.float32)
+
+
+def _needy_weights(cells, on_screen: np.ndarray, opaque) -> np.ndarray:
     # The palette is fitted to the pixels that what is on screen shows more than
     # REFIT away from their source: held areas keep their colours from earlier
     # palettes, and this frame's entries go where they are needed.
-    needy = temporal.distance(source, before.shown) > REFIT
+    needy = on_screen > REFIT
     if opaque is not None:
-        needy &= opaque
-    return np.bincount(
-        hist.index[needy.reshape(-1)], minlength=len(hist.colors)
-    ).astype(np.float64)
+        needy &= opaque.reshape(-1)
+    return np.bincount(cells.index[needy], minlength=len(cells.codes)).astype(np.float64)
 
 
-def _fit(hist, weights, k: int, options: QuantizeOptions, state: StableState | None):
-    """Centres for this frame: refined from the previous ones, or fitted afresh (a cut)."""
-    X = to_space(hist.colors, options.space)
-    w = clustering_weights(hist.colors, weights, options)
+def _fit(colors, weights, k: int, options: QuantizeOptions, state: StableState | None,
+         X: np.ndarray | None = None):
+    """Centres for this frame: refined from the previous ones, or fitted afresh (a cut).
+
+    ``X`` is ``colors`` in ``options.space`` when the caller has it.
+    """
+    if X is None:
+        X = to_space(colors, options.space)
+    if weights.any():
+        # Rows without weight (shown well, or only transparent pixels) take no part.
+        counted = weights > 0
+        colors, X, weights = colors[counted], X[counted], weights[counted]
+    w = clustering_weights(colors, weights, options)
     centers = options.exact_centers(X, w, k)
     # Between cuts the palette keeps k entries: a few pixels needing new colours
     # (the hold's weights) must not shrink it, which would count as a cut next frame.
     if centers is not None and (state is None or len(centers) == k):
         return centers
-    Xc, wc = clustering_sample(hist.colors, X, w, options.space)
+    Xc, wc = clustering_sample(colors, X, w, options.space)
     if state is None:
         # The same seed at every cut: a scene gets the palette it would get on its own.
         return _refine(Xc, wc, options.fit(Xc, wc, k), options.metric, 2 * STABLE_STEPS,

@@ -260,24 +260,30 @@ def sticky_labels(
 
 
 def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Euclidean distance between two (H, W, 3) colour images, pixel by pixel.
+    """Euclidean distance between two colour images stored channel first, pixel by pixel.
 
-    Channel by channel: a reduction over the last axis of an (H, W, 3) array
-    is 3x slower than three 2-D passes.
+    Parameters
+    ----------
+    a, b : ndarray, shape (3, ...)
+        Three planes each (one per channel), e.g. (3, H*W).
+
+    Returns
+    -------
+    ndarray, shape (...)
     """
-    out = np.subtract(a[..., 0], b[..., 0])
+    out = np.subtract(a[0], b[0])
     out *= out
     for c in (1, 2):
-        d = np.subtract(a[..., c], b[..., c])
+        d = np.subtract(a[c], b[c])
         d *= d
         out += d
     return np.sqrt(out, out=out)
 
 
 def hold_pixels(
-    lab: np.ndarray,
+    source: np.ndarray,
     before,
-    fresh_error: np.ndarray,
+    excess: np.ndarray,
     hold: float,
     margin: float,
     motion: float,
@@ -300,32 +306,32 @@ def hold_pixels(
 
     Parameters
     ----------
-    lab : ndarray, shape (H, W, 3), float32
-        Source colour of every pixel of this frame, in a perceptual space
-        (the ``"stable"`` mode uses DIN99o).
+    source : ndarray, shape (3, N), float32
+        Source colour of every pixel of this frame, channel first, in a
+        perceptual space (the ``"stable"`` mode uses DIN99o).
     before : HoldState
         Reference, shown and source colours from the previous frame, in the
-        same space (NaN where transparent, which never holds).
-    fresh_error : ndarray, shape (H, W)
-        Distance from each pixel's source to the entry it would get now.
+        same space and layout (NaN where transparent, which never holds).
+    excess : ndarray, shape (N,)
+        How much farther from its source what the pixel shows is than the
+        entry it would get now.
     hold, margin, motion : float
         Distances in that space.
 
     Returns
     -------
-    held : ndarray of bool, shape (H, W)
-    anchored : ndarray of bool, shape (H, W)
+    held : ndarray of bool, shape (N,)
+    anchored : ndarray of bool, shape (N,)
         Held by the first rule: these keep their reference; the others
         (written, or held by the second rule) take this frame's colour as
         their new reference.
     """
-    still = distance(lab, before.source)
+    still = distance(source, before.source)
     still *= np.float32(-1.0 / motion)
     still += 1.0
     np.clip(still, 0.0, 1.0, out=still)
     # NaN (a pixel that was transparent) compares False everywhere below.
-    anchored = distance(lab, before.reference) <= np.float32(hold) * still
-    shown = distance(lab, before.shown)
-    shown -= fresh_error
-    held = anchored | (shown <= np.float32(margin) * still)
+    anchored = distance(source, before.reference) <= np.float32(hold) * still
+    still *= np.float32(margin)
+    held = anchored | (excess <= still)
     return held, anchored

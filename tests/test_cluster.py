@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy.cluster.hierarchy import fcluster, linkage
+from sklearn.cluster import KMeans
+from sklearn.datasets import load_sample_image
 
 from core._cluster import (
-    SMALL_SAMPLES,
     WARD_MICRO_CLUSTERS,
     assign,
     fit_centers,
@@ -24,6 +25,8 @@ from core._cluster import (
     ward,
     ward_merge,
 )
+from core._histogram import color_histogram
+from core.colorspace import to_space
 
 #: Three well-separated blob centres in 3-D.
 BLOB_MEANS = np.array([[10.0, 10.0, 10.0], [60.0, 20.0, 40.0], [30.0, 80.0, 70.0]])
@@ -130,14 +133,33 @@ def test_lloyd_ends_where_its_start_leads():
     np.testing.assert_allclose(lloyd(LINE, w, START_RIGHT)[:, 0], [5.0, 20.0])
 
 
-def test_kmeans_small_and_large_samples_find_the_blobs():
-    # Up to SMALL_SAMPLES rows kmeans runs lloyd; above, scikit-learn's KMeans.
-    for n in (100, SMALL_SAMPLES // 3 + 100):
+def test_kmeans_finds_the_blobs():
+    for n in (100, 3000):
         X, w, blob = _blobs(n)
         centers = kmeans(X, w, 3, "k-means++", 0)
         order = assign(BLOB_MEANS, centers)
         assert sorted(order.tolist()) == [0, 1, 2], n
         np.testing.assert_allclose(centers[order], _weighted_means(X, w, blob, 3), atol=1e-3)
+
+
+def test_kmeans_plus_plus_starts_one_centre_in_each_blob():
+    X, w, _ = _blobs(300)
+    for seed in range(10):
+        start = initial_centers(X, w, 3, "k-means++", seed)
+        assert sorted(assign(start, BLOB_MEANS).tolist()) == [0, 1, 2], seed
+
+
+def test_kmeans_ends_where_scikit_learn_kmeans_ends_from_the_same_start():
+    # kmeans runs its own Lloyd iteration (faster, and no scikit-learn import);
+    # from one start it must reach scikit-learn's centres on real colour rows.
+    hist = color_histogram(load_sample_image("china.jpg"))
+    X = to_space(hist.colors, "lab")
+    start = initial_centers(X, hist.weights, 16, "k-means++", 0)
+    ours = kmeans(X, hist.weights, 16, start, 0)
+    theirs = KMeans(16, init=start, n_init=1, max_iter=300, algorithm="lloyd").fit(
+        X, sample_weight=hist.weights
+    )
+    np.testing.assert_allclose(ours, theirs.cluster_centers_, atol=0.05)
 
 
 def test_minibatch_finds_the_blobs():

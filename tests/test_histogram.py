@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from core._histogram import SAMPLE_PIXELS, color_histogram, pack_rgb, unpack_rgb
+from core._histogram import (
+    CELL_BITS,
+    SAMPLE_PIXELS,
+    color_histogram,
+    pack_rgb,
+    pixel_cells,
+    unpack_rgb,
+)
+from core._temporal import CUT_BITS, coarse_histogram
 
 
 def test_few_colour_image_is_exact():
@@ -75,3 +83,34 @@ def test_unpack_rgb_reads_only_the_low_24_bits():
     pair = (pack_rgb(a, np.int64) << 24) | pack_rgb(b, np.int64)
     np.testing.assert_array_equal(unpack_rgb(pair), b)
     np.testing.assert_array_equal(unpack_rgb(pair >> 24), a)
+
+
+def test_pixel_cells_hold_the_exact_mean_of_their_pixels(china):
+    rng = np.random.default_rng(1)
+    opaque = rng.random(china.shape[:2]) > 0.2
+    cells = pixel_cells(china, opaque)
+    pixels = china.reshape(-1, 3).astype(np.int64)
+    seen = opaque.reshape(-1)
+    # Every opaque pixel's cell is the cell of its top bits, and the cells' codes are distinct.
+    top = pixels >> (8 - CELL_BITS)
+    code = (top[:, 0] << (2 * CELL_BITS)) | (top[:, 1] << CELL_BITS) | top[:, 2]
+    np.testing.assert_array_equal(cells.codes[cells.index[seen]], code[seen])
+    assert len(np.unique(cells.codes)) == len(cells.codes)
+    # Counts and mean colours, summed the slow way over the opaque pixels.
+    counts = np.bincount(cells.index[seen], minlength=len(cells.codes))
+    sums = np.stack([np.bincount(cells.index[seen], weights=pixels[seen, c],
+                                 minlength=len(cells.codes)) for c in range(3)], axis=1)
+    np.testing.assert_array_equal(cells.counts, counts)
+    filled = counts > 0
+    np.testing.assert_allclose(cells.colors[filled], sums[filled] / counts[filled, None])
+    # Hidden pixels share one cell that weighs nothing.
+    assert len(np.unique(cells.index[~seen])) == 1
+    assert cells.counts[cells.index[~seen][0]] == 0
+    # The coarse histogram is the one cut detection takes from every pixel.
+    np.testing.assert_allclose(cells.coarse(CUT_BITS), coarse_histogram(china, opaque))
+
+
+def test_pixel_cells_of_a_few_colour_image_are_its_colours(harry_media):
+    frame = harry_media.frames[3]
+    cells = pixel_cells(frame)
+    np.testing.assert_array_equal(cells.colors[cells.index].reshape(frame.shape), frame)

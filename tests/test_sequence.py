@@ -7,7 +7,7 @@ import pytest
 
 import core
 from core._quantize import QuantizeOptions
-from core._sequence import StableKnobs, global_centers, iter_quantized
+from core._sequence import StableKnobs, global_centers, iter_quantized, made_ahead
 from core.metrics import flicker
 
 
@@ -187,8 +187,9 @@ def test_iter_quantized_is_lazy_and_gives_what_quantize_frames_gives(harry_media
     for _ in frames:
         next(results)
         pulled.append(source.pulled)
-    # One frame taken per result yielded: a clip is never held whole.
-    assert pulled == [1, 2, 3, 4]
+    # One frame taken per result yielded: a clip is never held whole. The stable
+    # mode prepares the next frame while the step works on this one: one ahead.
+    assert pulled == ([2, 3, 4, 4] if mode == "stable" else [1, 2, 3, 4])
     again = list(iter_quantized(_Recorder(frames), k, mode, options, StableKnobs(), centers))
     expected = core.quantize_frames(frames, k, mode=mode, init="random", seed=2)
     assert len(again) == len(expected)
@@ -207,3 +208,18 @@ def test_global_mode_uses_global_centers(harry_media):
         np.testing.assert_array_equal(res.centers, centers)
     with pytest.raises(ValueError, match="needs the palette"):
         next(iter_quantized(_Recorder(frames), 8, "global", options))
+
+
+def test_made_ahead_keeps_order_and_gives_what_came_before_a_broken_source():
+    assert list(made_ahead(lambda x: x * x, range(6))) == [0, 1, 4, 9, 16, 25]
+
+    def breaks_after_three():
+        yield from (1, 2, 3)
+        raise OSError("cut short")
+
+    got = []
+    with pytest.raises(OSError, match="cut short"):
+        for item in made_ahead(lambda x: -x, breaks_after_three()):
+            got.append(item)
+    # The results of every item before the break come out first.
+    assert got == [-1, -2, -3]
