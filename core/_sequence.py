@@ -555,7 +555,11 @@ def stable_step(
     flat = np.take(cell_entry.astype(np.uint8), cells.index)
     counts = np.bincount(cell_entry, weights=cells.counts, minlength=len(colors))
     screen = paint_words(colors, flat)
-    fresh = _planes(palette_din[cell_entry], cells.index)
+    entry_din = palette_din[cell_entry]
+
+    def fresh_at(pixels):
+        return _planes(entry_din, cells.index if pixels is None else cells.index[pixels])
+
     reference, held = source, None
     if before is not None:
         # How much worse what is on screen shows each pixel than its entry now.
@@ -565,15 +569,17 @@ def stable_step(
         )
         if opaque is not None:
             held &= opaque.reshape(-1)
-        if held.any():
-            np.copyto(screen, before.screen, where=held)
-            anchored &= held
-            reference = source.copy()
-            for c in range(3):
-                np.copyto(fresh[c], before.shown[c], where=held)
-                np.copyto(reference[c], before.reference[c], where=anchored)
-        else:
+        if not held.any():
             held = None
+    if held is None:
+        fresh = fresh_at(None)
+    else:
+        np.copyto(screen, before.screen, where=held)
+        fresh = _kept(held, before.shown, fresh_at)
+        reference = _kept(
+            anchored & held, before.reference,
+            lambda pixels: source.copy() if pixels is None else source[:, pixels],
+        )
     if opaque is not None:
         hidden = ~opaque.reshape(-1)
         for planes in (reference, fresh, source):
@@ -588,6 +594,24 @@ def stable_step(
     return result, StableState(
         frame.coarse, centers, shown, flat, HoldState(reference, fresh, source, screen)
     )
+
+
+def _kept(kept: np.ndarray, old: np.ndarray, new_at: Callable) -> np.ndarray:
+    """Planes (3, N) that are ``old`` where ``kept``, and new at the other pixels.
+
+    ``new_at(pixels)`` gives the new planes at those pixel indices, or at every
+    pixel for ``None``. The copy starts from whichever side has more pixels:
+    on still footage most pixels are kept, in motion most are new.
+    """
+    changed = np.flatnonzero(~kept)
+    if 2 * changed.size < kept.size:
+        out = old.copy()
+        out[:, changed] = new_at(changed)
+        return out
+    out = new_at(None)
+    for c in range(out.shape[0]):
+        np.copyto(out[c], old[c], where=kept)
+    return out
 
 
 def _planes(table: np.ndarray, index: np.ndarray) -> np.ndarray:
