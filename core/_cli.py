@@ -14,7 +14,7 @@ from pathlib import Path
 from core._cluster import ALGORITHMS, INITS, METRICS
 from core._convert import FORMATS, ConvertReport, convert
 from core._dither import METHODS as DITHER_METHODS
-from core._sequence import DAMPING, HYSTERESIS, MODES
+from core._sequence import DAMPING, HOLD, HYSTERESIS, MODES
 from core.colorspace import SPACES
 from core.errors import MediaError
 
@@ -66,6 +66,9 @@ def parser() -> argparse.ArgumentParser:
                    help=f"near-white pixels (L* > {NEAR_WHITE_L:g}) do not choose colours")
     p.add_argument("--hysteresis", type=float, default=HYSTERESIS, help="stable mode, ΔE")
     p.add_argument("--damping", type=float, default=DAMPING, help="stable mode, ΔE")
+    p.add_argument("--hold", type=float, default=HOLD,
+                   help="stable mode, ΔE: how far a still pixel's source may stray before it "
+                        "is drawn again (0: no hold)")
     p.add_argument("--max-side", type=int, default=None,
                    help="downscale so no side is longer (default: keep the size)")
     p.add_argument("--format", choices=FORMATS, default=None,
@@ -86,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         mode=args.mode, dither=args.dither, format=args.format, max_side=args.max_side,
         space=args.space, metric=args.metric, algorithm=args.algorithm, init=args.init,
         seed=args.seed, hysteresis=args.hysteresis, damping=args.damping,
+        hold=args.hold,
         min_lightness=NEAR_BLACK_L if args.ignore_black else None,
         max_lightness=NEAR_WHITE_L if args.ignore_white else None,
     )

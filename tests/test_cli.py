@@ -50,3 +50,16 @@ def test_help_explains_exit_codes():
     done = run("--help")
     assert done.returncode == 0
     assert "exit codes" in done.stdout and "IN [IN ...] OUT" in done.stdout
+
+
+def test_hold_is_a_knob_of_the_command_line(tmp_path):
+    # A real clip with codec noise: the default hold keeps still areas still; --hold 0
+    # lets them crawl, and the summary line says so.
+    source = str(data_path("clips", "realshort.mp4"))
+
+    def flicker(*knobs: str) -> float:
+        done = run(source, str(tmp_path / "out.gif"), "-k", "16", *knobs)
+        assert done.returncode == _cli.OK, done.stderr
+        return float(done.stdout.split("flicker ")[1].split(",")[0])
+
+    assert flicker() < 0.5 * flicker("--hold", "0")
