@@ -324,6 +324,7 @@ def iter_quantized(
     ------
     QuantizeResult
     """
+    check_choice("mode", mode, MODES)
     check_mode_options(mode, options)
     if mode == "global" and centers is None:
         raise ValueError("mode='global' needs the palette: pass centers=global_centers(...).")
@@ -346,8 +347,6 @@ def iter_quantized(
             hist = color_histogram(frame, opaque)
             X = to_space(hist.colors, options.space)
             yield map_to_centers(hist, X, centers, options, frame.shape[:2], opaque)
-        else:
-            check_choice("mode", mode, MODES)
 
 
 def _stable_results(frames, k: int, options: QuantizeOptions, knobs: StableKnobs):
