@@ -267,17 +267,44 @@ class PixelCells:
 
         The same as binning every pixel, for ``bits <= CELL_BITS``.
         """
+        h = np.bincount(self._bins(bits), weights=self.counts, minlength=1 << (3 * bits))
+        total = h.sum()
+        return h / total if total else h
+
+    def pooled(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The cells' colours pooled into 5-bit bins, as :func:`pooled_rows` pools them.
+
+        Parameters
+        ----------
+        weights : ndarray, shape (m,)
+            A weight per cell.
+
+        Returns
+        -------
+        colors : ndarray, shape (b, 3)
+            Weighted mean colour of each bin that weighs anything.
+        weights : ndarray, shape (b,)
+        """
+        bins = self._bins(_BITS)
+        total = np.bincount(bins, weights=weights, minlength=_NBINS)
+        rows = np.flatnonzero(total > 0)
+        sums = np.column_stack([
+            np.bincount(bins, weights=weights * self.colors[:, c], minlength=_NBINS)[rows]
+            for c in range(3)
+        ])
+        return sums / total[rows, None], total[rows]
+
+    def _bins(self, bits: int) -> np.ndarray:
+        # A cell's bin from its code: every pixel of a cell shares the top
+        # CELL_BITS bits of each channel, so it shares any coarser bin too.
         drop = CELL_BITS - bits
         mask = (1 << bits) - 1
         c = self.codes >> drop
-        bins = (
+        return (
             ((c >> (2 * CELL_BITS)) & mask) << (2 * bits)
             | ((c >> CELL_BITS) & mask) << bits
             | (c & mask)
         )
-        h = np.bincount(bins, weights=self.counts, minlength=1 << (3 * bits))
-        total = h.sum()
-        return h / total if total else h
 
 
 def _cell_tables() -> list[np.ndarray]:
@@ -319,7 +346,8 @@ def pixel_cells(image: np.ndarray, opaque: np.ndarray | None = None) -> PixelCel
     hidden = 1 << (3 * CELL_BITS)
     if opaque is not None:
         full[~opaque.reshape(-1)] = hidden << (3 * low)
-    cell = full >> (3 * low)
+    # intp once: numpy would convert an int32 index again for the mark and for the lookup.
+    cell = (full >> (3 * low)).astype(np.intp)
     # A table over every possible cell (2 M): a mark and an int32 lookup (10 MB),
     # where a bincount would take 16 MB and an intp lookup 16 more.
     present = np.zeros(hidden + 1, dtype=bool)
@@ -335,11 +363,15 @@ def pixel_cells(image: np.ndarray, opaque: np.ndarray | None = None) -> PixelCel
     full += index << (3 * low)
     by_pattern = np.bincount(full, minlength=codes.size * patterns).reshape(-1, patterns)
     pattern = np.arange(patterns)
-    rest = np.stack([(pattern >> ((2 - c) * low)) & ((1 << low) - 1) for c in range(3)], axis=1)
-    n = by_pattern.sum(axis=1).astype(np.float64)
+    # Each pattern's low bits per channel, and a column of ones for the count:
+    # one float product (BLAS) gives every cell's three sums and its pixels.
+    bits = [(pattern >> ((2 - c) * low)) & ((1 << low) - 1) for c in range(3)]
+    rest = np.stack(bits + [np.ones_like(pattern)], axis=1).astype(np.float64)
+    sums = by_pattern.astype(np.float64) @ rest
+    n = sums[:, 3].copy()
     top = np.stack([(codes >> ((2 - c) * CELL_BITS)) & ((1 << CELL_BITS) - 1) for c in range(3)],
                    axis=1)
-    colors = (top << low) + (by_pattern @ rest) / n[:, None]
+    colors = (top << low) + sums[:, :3] / n[:, None]
     weights = n
     if codes[-1] == hidden:
         colors[-1] = 0.0

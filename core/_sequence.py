@@ -52,6 +52,7 @@ from core._histogram import (
     pooled_rows,
 )
 from core._quantize import (
+    CLUSTER_ROWS,
     QuantizeOptions,
     check_k,
     clustering_sample,
@@ -95,6 +96,14 @@ REFIT = 4.0
 MAX_DELTA_E_KNOB = 20.0
 #: Refinement steps per frame in the ``"stable"`` mode (from the previous frame's centres).
 STABLE_STEPS = 10
+#: ... and fewer once a step lowers the mean colour error by less than this share
+#: of it: the next frame goes on from these centres. On the 1280x688 clip most
+#: frames then take 3 steps, and the whole conversion 10% less time; mean
+#: ΔE2000 on the shared clips moved by -0.007 to +0.015 at k=64, +0.03 to +0.06
+#: at k=16.
+REFINE_TOL = 1e-3
+#: Pixels a block when gathering per-pixel colours into planes (:func:`_planes`).
+PLANE_BLOCK = 1 << 16
 
 Progress = Callable[[int, int], None]
 
@@ -361,40 +370,38 @@ def _stable_results(frames, k: int, options: QuantizeOptions, knobs: StableKnobs
 
 
 def made_ahead(make: Callable, items: Iterable) -> Iterator:
-    """``make(item)`` for every item, in order, each made on a second thread ahead of time.
+    """``make(item)`` for every item, in order, each taken and made ahead on a second thread.
 
-    While the caller works on one result the next is made (numpy releases
-    the GIL, so on two cores the two overlap). If ``items`` breaks off with an
-    error, the result made before it is given first, then the error raised.
+    While the caller works on one result the next item is taken (a decoded
+    frame) and made (numpy releases the GIL, so on two cores the two
+    overlap). If ``items`` breaks off with an error, the result made before
+    it is given first, then the error raised.
 
     Parameters
     ----------
     make : callable(item)
     items : iterable
-        Consumed one item ahead of the results given.
+        Consumed one item ahead of the results given, on the second thread.
 
     Yields
     ------
     make(item)
     """
+    source = iter(items)
+    end = object()
+
+    def take_and_make():
+        item = next(source, end)
+        return end if item is end else make(item)
+
     with ThreadPoolExecutor(max_workers=1) as pool:
-        ahead = None
-        source = iter(items)
+        ahead = pool.submit(take_and_make)
         while True:
-            try:
-                item = next(source)
-            except StopIteration:
-                break
-            except Exception:
-                if ahead is not None:
-                    yield ahead.result()
-                raise
-            job = pool.submit(make, item)
-            if ahead is not None:
-                yield ahead.result()
-            ahead = job
-        if ahead is not None:
-            yield ahead.result()
+            made = ahead.result()
+            if made is end:
+                return
+            ahead = pool.submit(take_and_make)
+            yield made
 
 
 def global_centers(
@@ -510,7 +517,9 @@ def stable_step(
     options : QuantizeOptions
     knobs : StableKnobs
     state : StableState or None
-        What the previous frame left; ``None`` for the first frame.
+        What the previous frame left; ``None`` for the first frame. Its hold
+        planes are reused for the new state (rewritten where pixels change,
+        saving two 10 MB copies a 1280x688 frame): pass each state once.
 
     Returns
     -------
@@ -535,7 +544,7 @@ def stable_step(
         centers, shown = state.fitted, state.shown
     else:
         centers = _fit(frame.rows, weights, k, options, None if cut else state,
-                       frame.cell_lab if options.space == "lab" else None)
+                       frame.cell_lab if options.space == "lab" else None, cells)
         centers, shown = _damped(centers, cut, state, options, knobs)
     colors = palette_colors(shown, options)
     palette_din = _din(colors)
@@ -550,11 +559,12 @@ def stable_step(
         return result, StableState(frame.coarse, centers, shown, flat, None)
     cell_din, source = frame.cell_din, frame.source
     cell_entry = assign(cell_din, palette_din)
-    cell_error = np.linalg.norm(cell_din - palette_din[cell_entry], axis=1).astype(np.float32)
+    entry_din = palette_din[cell_entry]
+    gap = cell_din - entry_din
+    cell_error = np.sqrt(np.einsum("ij,ij->i", gap, gap))
     flat = np.take(cell_entry.astype(np.uint8), cells.index)
     counts = np.bincount(cell_entry, weights=cells.counts, minlength=len(colors))
     screen = paint_words(colors, flat)
-    entry_din = palette_din[cell_entry]
 
     def fresh_at(pixels):
         return _planes(entry_din, cells.index if pixels is None else cells.index[pixels])
@@ -599,14 +609,15 @@ def _kept(kept: np.ndarray, old: np.ndarray, new_at: Callable) -> np.ndarray:
     """Planes (3, N) that are ``old`` where ``kept``, and new at the other pixels.
 
     ``new_at(pixels)`` gives the new planes at those pixel indices, or at every
-    pixel for ``None``. The copy starts from whichever side has more pixels:
-    on still footage most pixels are kept, in motion most are new.
+    pixel for ``None``. On still footage most pixels are kept: then ``old``
+    itself is written over at the others and returned (the previous frame's
+    state is not used again). In motion most are new: the new planes are
+    made whole and the kept pixels copied in.
     """
     changed = np.flatnonzero(~kept)
     if 2 * changed.size < kept.size:
-        out = old.copy()
-        out[:, changed] = new_at(changed)
-        return out
+        old[:, changed] = new_at(changed)
+        return old
     out = new_at(None)
     for c in range(out.shape[0]):
         np.copyto(out[c], old[c], where=kept)
@@ -614,11 +625,21 @@ def _kept(kept: np.ndarray, old: np.ndarray, new_at: Callable) -> np.ndarray:
 
 
 def _planes(table: np.ndarray, index: np.ndarray) -> np.ndarray:
-    # Per-pixel colours as three contiguous planes: each step of the hold then
-    # runs over one plane at a time (3x faster than over an (N, 3) array's rows).
-    out = np.empty((table.shape[1], index.size), dtype=np.float32)
-    for c, column in enumerate(np.ascontiguousarray(table.T, dtype=np.float32)):
-        np.take(column, index, out=out[c])
+    """Per-pixel colours ``table[index]`` as three contiguous planes, shape (3, N), float32.
+
+    Each step of the hold then runs over one plane at a time (3x faster than
+    over an (N, 3) array's rows). The rows are gathered whole, as 16-byte words
+    (three float32 and a pad), which reads the index once rather than once a
+    plane, and turned into planes a block at a time: 30% faster than three
+    gathers, with a temporary of 1 MB.
+    """
+    rows = np.zeros((len(table), 4), dtype=np.float32)
+    rows[:, :3] = table
+    words = rows.view(np.complex128).reshape(-1)
+    out = np.empty((3, index.size), dtype=np.float32)
+    for start in range(0, index.size, PLANE_BLOCK):
+        block = np.take(words, index[start : start + PLANE_BLOCK])
+        out[:, start : start + PLANE_BLOCK] = block.view(np.float32).reshape(-1, 4)[:, :3].T
     return out
 
 
@@ -639,28 +660,33 @@ def _needy_weights(cells, on_screen: np.ndarray, opaque) -> np.ndarray:
     needy = on_screen > REFIT
     if opaque is not None:
         needy &= opaque.reshape(-1)
-    return np.bincount(cells.index[needy], minlength=len(cells.codes)).astype(np.float64)
+    # Counted as weights: gathering the needy pixels' cells first costs more.
+    return np.bincount(cells.index, weights=needy, minlength=len(cells.codes))
 
 
 def _fit(colors, weights, k: int, options: QuantizeOptions, state: StableState | None,
-         X: np.ndarray | None = None):
+         X: np.ndarray | None = None, cells: PixelCells | None = None):
     """Centres for this frame: refined from the previous ones, or fitted afresh (a cut).
 
-    ``X`` is ``colors`` in ``options.space`` when the caller has it.
+    ``X`` is ``colors`` in ``options.space`` when the caller has it; ``cells``
+    are the frame's cells when ``colors`` are theirs (the hold), which pool
+    into bins without sorting.
     """
     if X is None:
         X = to_space(colors, options.space)
-    if weights.any():
-        # Rows without weight (shown well, or only transparent pixels) take no part.
-        counted = weights > 0
-        colors, X, weights = colors[counted], X[counted], weights[counted]
+    # Rows without weight (shown well, or only transparent pixels) take no part.
     w = clustering_weights(colors, weights, options)
     centers = options.exact_centers(X, w, k)
     # Between cuts the palette keeps k entries: a few pixels needing new colours
     # (the hold's weights) must not shrink it, which would count as a cut next frame.
     if centers is not None and (state is None or len(centers) == k):
         return centers
-    Xc, wc = clustering_sample(colors, X, w, options.space)
+    if cells is not None and np.count_nonzero(w) > CLUSTER_ROWS:
+        pooled, wc = cells.pooled(w)
+        Xc = to_space(pooled, options.space)
+    else:
+        counted = w > 0
+        Xc, wc = clustering_sample(colors[counted], X[counted], w[counted], options.space)
     if state is None:
         # The same seed at every cut: a scene gets the palette it would get on its own.
         return _refine(Xc, wc, options.fit(Xc, wc, k), options.metric, 2 * STABLE_STEPS,
@@ -698,7 +724,7 @@ def _refine(X, w, centers, metric: str, steps: int, frozen: int = 0) -> np.ndarr
         fixed = centers[:frozen] if frozen else None
         return kmedians(X, w, len(centers), centers, 0, max_iter=steps, fixed=fixed)
     if not frozen:
-        return temporal.geometric_medians(X, w, centers, steps)
+        return temporal.geometric_medians(X, w, centers, steps, REFINE_TOL)
     C = np.array(centers, dtype=np.float64)
     for _ in range(steps):
         # One Weiszfeld round at a time, putting the locked rows back after each.

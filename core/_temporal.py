@@ -162,7 +162,9 @@ def moved_centers(held: np.ndarray, fitted: np.ndarray, dead_band: float) -> np.
     return np.linalg.norm(fitted - held, axis=1) > dead_band
 
 
-def geometric_medians(X: np.ndarray, w: np.ndarray, centers: np.ndarray, steps: int) -> np.ndarray:
+def geometric_medians(
+    X: np.ndarray, w: np.ndarray, centers: np.ndarray, steps: int, tol: float = 0.0
+) -> np.ndarray:
     """Refine cluster centres towards weighted geometric medians (k-medians, Euclidean).
 
     Alternates assigning every sample to its nearest centre with one
@@ -179,7 +181,10 @@ def geometric_medians(X: np.ndarray, w: np.ndarray, centers: np.ndarray, steps: 
     centers : ndarray, shape (k, d)
         Where to start (e.g. the previous frame's centres, or k-means).
     steps : int
-        Assignment + Weiszfeld rounds; stops early when nothing moves.
+        Assignment + Weiszfeld rounds at most; stops early when nothing moves.
+    tol : float
+        Also stop once a round lowers the weighted mean distance by less than
+        this share of it (0: only the rounds' count and a standstill stop).
 
     Returns
     -------
@@ -194,9 +199,14 @@ def geometric_medians(X: np.ndarray, w: np.ndarray, centers: np.ndarray, steps: 
     """
     C = np.array(centers, dtype=np.float64)
     k = len(C)
+    error = np.inf
     for _ in range(steps):
         lab = assign(X, C)
         d = np.linalg.norm(X - C[lab], axis=1)
+        if tol > 0:
+            before, error = error, float(np.dot(w, d))
+            if before - error < tol * before:
+                break
         # A floor on d keeps a sample that sits on its centre from taking all the weight.
         ww = w / np.maximum(d, WEISZFELD_FLOOR)
         total = np.bincount(lab, weights=ww, minlength=k)

@@ -11,6 +11,7 @@ from core._histogram import (
     color_histogram,
     pack_rgb,
     pixel_cells,
+    pooled_rows,
     unpack_rgb,
 )
 from core._temporal import CUT_BITS, coarse_histogram
@@ -114,3 +115,15 @@ def test_pixel_cells_of_a_few_colour_image_are_its_colours(harry_media):
     frame = harry_media.frames[3]
     cells = pixel_cells(frame)
     np.testing.assert_array_equal(cells.colors[cells.index].reshape(frame.shape), frame)
+
+
+def test_pixel_cells_pool_like_pooled_rows(china):
+    # Weighted cells into 5-bit bins: the same rows as pooling their colours directly.
+    cells = pixel_cells(china)
+    rng = np.random.default_rng(0)
+    weights = cells.counts * rng.random(len(cells.counts)) * (rng.random(len(cells.counts)) > 0.3)
+    colors, w = cells.pooled(weights)
+    counted = weights > 0
+    expected, expected_w = pooled_rows([(cells.colors[counted], weights[counted])], 1)
+    np.testing.assert_allclose(colors, expected)
+    np.testing.assert_allclose(w, expected_w)

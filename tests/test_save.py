@@ -261,3 +261,43 @@ def test_source_transparency_survives_the_stable_mode_exactly(name):
             total += media.durations[i]
             i += 1
     assert i == len(results)
+
+
+def _changes(drawn: np.ndarray, labels: np.ndarray) -> int:
+    # Changes of index along the rows, the transparent index counting as 256.
+    index = np.where(drawn, labels.astype(int), 256)
+    return int((index[:, 1:] != index[:, :-1]).sum())
+
+
+def test_fewest_runs_matches_an_exhaustive_search():
+    # Every choice for the free pixels of small rows, against the closed form.
+    from itertools import product
+
+    from core._save import fewest_runs
+
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        w = int(rng.integers(1, 9))
+        labels = rng.integers(0, 3, (1, w)).astype(np.uint8)
+        may = rng.random((1, w)) < 0.7
+        must = may & (rng.random((1, w)) < 0.3)
+        drawn = fewest_runs(must, may, labels)
+        assert not (drawn & ~may).any() and not (must & ~drawn).any()
+        free = np.flatnonzero(may & ~must)
+        best = w
+        for bits in product((False, True), repeat=free.size):
+            chosen = must.copy()
+            chosen[0, free[np.array(bits, dtype=bool)]] = True
+            best = min(best, _changes(chosen, labels))
+        assert _changes(drawn, labels) == best
+
+
+def test_fewest_runs_draws_a_stretch_between_pixels_of_its_colour():
+    from core._save import fewest_runs
+
+    labels = np.array([[5, 5, 5, 5, 7, 7]], dtype=np.uint8)
+    must = np.array([[True, False, False, True, False, False]])
+    may = np.array([[True, True, True, True, True, False]])
+    # The free run between two drawn 5s is drawn (no change); the lone free 7
+    # before a transparent pixel stays transparent (drawing it adds a change).
+    assert fewest_runs(must, may, labels).tolist() == [[True, True, True, True, False, False]]

@@ -200,3 +200,25 @@ def test_geometric_medians_lower_mean_distance():
     med = temporal.geometric_medians(X, w, start, 50)
     mean = X.mean(axis=0, keepdims=True)
     assert np.linalg.norm(X - med, axis=1).sum() < np.linalg.norm(X - mean, axis=1).sum()
+
+
+def test_geometric_medians_stop_at_the_tolerance_near_the_same_error(monkeypatch):
+    # Three blobs and a poor start: with a tolerance the refinement stops once a
+    # round gains less than that share of the error, in fewer rounds and a
+    # little short of the end.
+    rng = np.random.default_rng(2)
+    X = np.vstack([rng.normal(c, 2.0, (300, 3)) for c in (0.0, 30.0, 60.0)])
+    w = rng.random(len(X)) + 0.5
+    start = X[[0, 1, 2]]
+
+    def error(C):
+        return float(np.dot(w, np.linalg.norm(X[:, None] - C[None], axis=2).min(axis=1)))
+
+    rounds = []
+    assign = temporal.assign
+    monkeypatch.setattr(temporal, "assign", lambda *a: rounds.append(1) or assign(*a))
+    full = temporal.geometric_medians(X, w, start, 40)
+    full_rounds = len(rounds)
+    early = temporal.geometric_medians(X, w, start, 40, tol=1e-3)
+    assert len(rounds) - full_rounds < full_rounds
+    assert error(early) <= error(full) * 1.01
