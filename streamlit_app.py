@@ -13,9 +13,11 @@ import core
 from ui import address, cloud, compare, export, large, palette, transfer
 from ui.compute import View, run_all
 from ui.markup import plain
+from ui.process import limit_malloc
 from ui.settings import sidebar
 from ui.source import pick_source
 
+limit_malloc()  # before the first export: see ui/process.py
 st.set_page_config(
     page_title="Flickerless: fewer colours, no flicker",
     page_icon="🎞️",
