@@ -2,7 +2,9 @@
 
 Run from the project root: ``python bench/bench_convert.py [k]`` (default k=64).
 Each contender runs in a fresh process, so its peak memory (``VmHWM``, imports
-included) is its own; times are medians of three runs, measured in this one run:
+included) is its own. The three run in turn, five rounds, and each ratio is
+the median of the rounds' ratios: a round's contenders run back to back, so a
+slow spell of a shared machine weighs on all of them alike. Times are medians.
 
 - ``core.convert`` (stable mode, no dithering), streaming MP4 -> GIF at full size;
 - the naive way: ``core.load_media`` (every frame in memory), ``quantize_frames``,
@@ -27,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIP = ROOT.parent / "shared" / "data" / "clips" / "made_zoom_then_still_1280x688.mp4"
-RUNS = 3
+RUNS = 5
 
 CONVERT = r"""
 import json, sys, time
@@ -80,12 +82,22 @@ def ffmpeg_run(out: Path, k: int) -> dict:
     return {"seconds": seconds, "rss": int(done.stderr.strip().splitlines()[-1]) / 1024}
 
 
-def median_of(fn) -> dict:
-    runs = [fn() for _ in range(RUNS)]
-    best = dict(runs[-1])
-    best["seconds"] = statistics.median(r["seconds"] for r in runs)
-    best["rss"] = max(r["rss"] for r in runs)
-    return best
+def rounds(contenders: dict) -> dict:
+    """Each contender once a round, RUNS rounds: its median row, and its median ratio to ffmpeg."""
+    runs = {name: [] for name in contenders}
+    for _ in range(RUNS):
+        for name, fn in contenders.items():
+            runs[name].append(fn())
+    rows = {}
+    for name, rs in runs.items():
+        row = dict(rs[-1])
+        row["seconds"] = statistics.median(r["seconds"] for r in rs)
+        row["rss"] = max(r["rss"] for r in rs)
+        row["ratio"] = statistics.median(
+            r["seconds"] / p["seconds"] for r, p in zip(rs, runs["ffmpeg"])
+        )
+        rows[name] = row
+    return rows
 
 
 def main() -> None:
@@ -99,11 +111,14 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        ours = median_of(lambda: python_run(CONVERT, tmp / "ours.gif", k))
-        naive = median_of(lambda: python_run(NAIVE, tmp / "naive.gif", k))
-        peer = median_of(lambda: ffmpeg_run(tmp / "ffmpeg.gif", k))
+        rows = rounds({
+            "ours": lambda: python_run(CONVERT, tmp / "ours.gif", k),
+            "naive": lambda: python_run(NAIVE, tmp / "naive.gif", k),
+            "ffmpeg": lambda: ffmpeg_run(tmp / "ffmpeg.gif", k),
+        })
+        ours, naive, peer = rows["ours"], rows["naive"], rows["ffmpeg"]
         sizes = {n: (tmp / f"{n}.gif").stat().st_size / 2**20 for n in ("ours", "naive", "ffmpeg")}
-    print(f"### {CLIP.name}, k={k}, stable mode, no dithering (median of {RUNS})\n")
+    print(f"### {CLIP.name}, k={k}, stable mode, no dithering (medians of {RUNS} rounds)\n")
     print("| contender | frames | size | time (s) | time / ffmpeg | peak RSS (MB) | GIF MiB |")
     print("|---|---|---|---|---|---|---|")
     for name, row, frames in (("core.convert (streamed)", ours, ours["frames"]),
@@ -113,7 +128,7 @@ def main() -> None:
         key = {"core.convert (streamed)": "ours", "ffmpeg palettegen + paletteuse": "ffmpeg"}
         gif = sizes[key.get(name, "naive")]
         print(f"| {name} | {frames} | {size} | {row['seconds']:.1f} | "
-              f"{row['seconds'] / peer['seconds']:.2f} | {row['rss']:.0f} | {gif:.1f} |")
+              f"{row['ratio']:.2f} | {row['rss']:.0f} | {gif:.1f} |")
     print(f"\ncore.convert: flicker {ours['flicker']:.3f}, mean ΔE2000 {ours['de']:.2f} "
           f"(lattice estimates). Targets: 250 frames at 1280x688, time / ffmpeg <= 1, "
           f"peak RSS <= 400 MB.")
