@@ -149,10 +149,12 @@ def test_a_shared_link_opens_the_same_settings_in_a_fresh_page(server):
     # seen before a rerun starts, and an action then would interrupt that rerun.
     with app_page(f"{server}/?sample=cat", 1400, 1200) as page:
         page.get_by_text("8 colours", exact=True).first.wait_for(timeout=60_000)
+        # The first run reads the address: let it finish before the first change.
+        wait_idle(page)
         k_slider(page).focus()
         for _ in range(3):
             page.keyboard.press("ArrowRight")
-        page.wait_for_url(re.compile(r"k=11"), timeout=60_000)
+        page.wait_for_url(re.compile(r"(?=.*k=11)(?=.*sample=cat)"), timeout=60_000)
         page.get_by_text("11 colours", exact=True).first.wait_for(timeout=60_000)
         page.get_by_role("radio", name="Oklab (newer perceptual space)").check(force=True)
         page.wait_for_url(re.compile(r"space=oklab"), timeout=60_000)
