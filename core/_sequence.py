@@ -488,8 +488,10 @@ class StableFrame:
             coarse = temporal.coarse_histogram(frame, opaque)
             return cls(shape, opaque, coarse, hist.colors, hist.weights, hist=hist)
         cells = pixel_cells(frame, opaque)
-        cell_lab = to_space(cells.colors, "lab")
-        cell_din = _din_of_lab(cell_lab)
+        # float32 CIELAB: half the time of float64 on 60 k cells, and DIN99o is float32 anyway.
+        lab = to_space(cells.colors, "lab", dtype=np.float32)
+        cell_din = _din_of_lab(lab)
+        cell_lab = lab.astype(np.float64)
         return cls(shape, opaque, cells.coarse(temporal.CUT_BITS), cells.colors, cells.counts,
                    cells=cells, cell_lab=cell_lab, cell_din=cell_din,
                    source=_planes(cell_din, cells.index))

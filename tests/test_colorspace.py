@@ -150,3 +150,11 @@ def test_oklab_distances_are_on_the_scale_of_cielab():
         np.linalg.norm(to_space(a, "lab") - to_space(b, "lab"), axis=1).mean()
     )
     assert 0.3 < ratio < 1.5
+
+
+@pytest.mark.parametrize("space", ["rgb", "hsv", "lab", "oklab"])
+def test_to_space_in_float32_keeps_float32_within_1e_4(space):
+    rgb = np.random.default_rng(0).random((2000, 3)) * 255
+    fast = to_space(rgb, space, dtype=np.float32)
+    assert fast.dtype == np.float32
+    np.testing.assert_allclose(fast, to_space(rgb, space), atol=1e-4)
