@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+from functools import cache
 
 #: ``mallopt`` parameters, from glibc's ``malloc.h``.
 _M_MMAP_THRESHOLD = -3
@@ -38,8 +39,12 @@ ARENAS = 2
 MMAP_THRESHOLD = 8 << 20
 
 
+@cache
 def limit_malloc(arenas: int = ARENAS, mmap_threshold: int = MMAP_THRESHOLD) -> bool:
     """Cap glibc's malloc arenas and fix its mmap threshold; False where that is not possible.
+
+    Done once a process (the page calls it on every run): finding the C
+    library runs ``ldconfig``, about 2 ms.
 
     Parameters
     ----------
