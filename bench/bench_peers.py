@@ -13,7 +13,11 @@ with:
 
 - ours: ``core.quantize_frames(frames, k, mode="stable")`` + ``core.save_gif``,
   for each ``--k`` (default 16 and 64); on the seed GIF also
-  ``mode="independent"`` at k=16, the reference of the seed target;
+  ``mode="independent"`` at k=16, the reference of the seed target; and at
+  k=64 the stable mode's palettes alone (``hold=0, hysteresis=0,
+  damping=0``: nothing held, every pixel takes its nearest entry), which
+  shows how much of our colour error is the k colours and how much the
+  hold adds (not a contender: no check reads it);
 - gifski ``--quality 70`` (PNG frames in, ``-W``/``-H`` set to the frame size
   so it does not resize, ``--fps`` from the clip timing); gifski picks up to
   256 colours per frame and is compared with our k=64;
@@ -99,6 +103,8 @@ SEED_K = 16
 SEED_MAX_FLICKER = 0.13
 SEED_DELTA_E_MARGIN = 0.1
 FLICKER_FACTOR = 0.5
+#: The stable mode with nothing held: each frame's fitted palette, every pixel at its nearest entry.
+PALETTES_ONLY = {"hold": 0.0, "hysteresis": 0.0, "damping": 0.0}
 COLOUR_SAMPLES = 12
 GIFSKI_REL = Path("node_modules") / "gifski" / "bin" / "debian" / "gifski"
 #: core.metrics' rule, read from the module so the local copy follows it.
@@ -295,9 +301,9 @@ def score(row: Row, originals: list, masks: list | None, expected: list | None =
 # --- encoders ----------------------------------------------------------------------------
 
 
-def encode_ours(row: Row, frames, durations, mode: str, runs: int) -> list:
+def encode_ours(row: Row, frames, durations, mode: str, runs: int, knobs: dict) -> list:
     def work():
-        results = core.quantize_frames(frames, row.k, mode=mode)
+        results = core.quantize_frames(frames, row.k, mode=mode, **knobs)
         core.save_gif(results, row.path, durations=durations, loop=0)
         return results
 
@@ -346,12 +352,14 @@ def bench_clip(name, rel, start, args, tools, workdir: Path) -> tuple[str, list[
     out = workdir / name
     out.mkdir()
     rows: list[Row] = []
-    jobs = [(f"ours stable k={k}", k, "stable") for k in args.k]
+    jobs = [(f"ours stable k={k}", k, "stable", {}) for k in args.k]
     if name == SEED:
-        jobs.append((f"ours independent k={SEED_K}", SEED_K, "independent"))
-    for label, k, mode in jobs:
-        row = Row(label, k, out / f"ours_{mode}_k{k}.gif")
-        images = encode_ours(row, frames, durations, mode, args.runs)
+        jobs.append((f"ours independent k={SEED_K}", SEED_K, "independent", {}))
+    if GIFSKI_K in args.k:
+        jobs.append((f"ours palettes only k={GIFSKI_K}", GIFSKI_K, "stable", PALETTES_ONLY))
+    for label, k, mode, knobs in jobs:
+        row = Row(label, k, out / f"ours_{mode}_k{k}{'_palettes' if knobs else ''}.gif")
+        images = encode_ours(row, frames, durations, mode, args.runs, knobs)
         score(row, frames, masks, expected=images)
         rows.append(row)
         del images
