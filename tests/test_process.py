@@ -16,4 +16,3 @@ from ui.process import limit_malloc
 )
 def test_glibc_takes_the_malloc_settings():
     assert limit_malloc() is True
-

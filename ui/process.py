@@ -14,8 +14,8 @@ Two glibc habits cost the page memory it does not use, measured with
 
 Two arenas and a fixed 8 MB threshold (the 10.6 MB colour planes of the
 export's hold go back to the system when freed) took one visitor's peak from
-693-702 MB (683-690 with the arena cap alone) to 636 MB, and three visitors'
-from 734-771 MB to 694 MB, at the same speed. A 1 MB threshold gave 615 MB for
+693-702 MB (683-690 with the arena cap alone) to 631-636 MB, and three
+visitors' from 734-771 MB to 676-694 MB, at the same speed. A 1 MB threshold gave 615 MB for
 one visitor but 879 MB for three, and made the export 60% slower (a page fault
 for every frame-sized array).
 
