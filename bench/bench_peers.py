@@ -15,9 +15,12 @@ with:
   for each ``--k`` (default 16 and 64); on the seed GIF also
   ``mode="independent"`` at k=16, the reference of the seed target; and at
   k=64 the stable mode's palettes alone (``hold=0, hysteresis=0,
-  damping=0``: nothing held, every pixel takes its nearest entry), which
-  shows how much of our colour error is the k colours and how much the
-  hold adds (not a contender: no check reads it);
+  damping=0``: nothing held, each frame's palette fitted to the whole frame,
+  every pixel at its nearest entry; not a contender: no check reads it).
+  It is not a floor of the colour error: with the hold on, each palette is
+  fitted to the pixels the screen no longer shows well and held pixels keep
+  colours of earlier palettes, which can show a frame better than its own
+  k colours (``bench/bench_front.py`` moves the hold's tolerances);
 - gifski ``--quality 70`` (PNG frames in, ``-W``/``-H`` set to the frame size
   so it does not resize, ``--fps`` from the clip timing); gifski picks up to
   256 colours per frame and is compared with our k=64;
@@ -544,12 +547,19 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
-def main(argv=None) -> None:
-    args = parse_args(argv)
+def find_tools() -> dict | None:
+    """{tool: (binary or None, how found or why not)}; None (after saying so) without the data."""
     if not DATA.is_dir():
         print(f"Skipped: {DATA} is absent (the shared data folder is not beside the project).")
+        return None
+    return {"gifski": find_gifski(), "ffmpeg": find_ffmpeg()}
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    tools = find_tools()
+    if tools is None:
         return
-    tools = {"gifski": find_gifski(), "ffmpeg": find_ffmpeg()}
     started = time.perf_counter()
     print("# Our GIFs vs gifski and ffmpeg, scored on the decoded files\n")
     print(f"- Pillow {PIL.__version__}, {os.cpu_count()} CPUs; encode time = median of "
