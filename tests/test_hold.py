@@ -154,3 +154,32 @@ def test_a_few_changing_pixels_keep_a_full_palette():
     for frame, res in zip(frames, results):
         red = (frame == [255, 0, 0]).all(axis=2)
         assert (res.image[red] == [255, 0, 0]).all()
+
+
+def test_a_rarely_drawn_entry_is_given_up_for_shorter_gif_codes(carphone, monkeypatch, tmp_path):
+    # At k=64 a frame that draws with all 64 entries also needs a transparent index:
+    # 65 indices take 7-bit codes where 64 take 6. An entry its drawn pixels hardly
+    # use is given up instead, for a smaller file at about the same colour error.
+    from core import _sequence
+
+    share = _sequence.RARE_SHARE
+
+    def written(results, name):
+        path = tmp_path / name
+        core.save_gif(results, path, durations=[40] * len(results))
+        return path.stat().st_size, metrics.mean_delta_e(carphone, [r.image for r in results])
+
+    def power_of_two_with_a_rare_entry(result):
+        use = np.bincount(result.labels[~result.held], minlength=64)
+        used = np.count_nonzero(use)
+        mean = use.sum() / used
+        return used & (used - 1) == 0 and use[use > 0].min() <= share * mean
+
+    given_up = core.quantize_frames(carphone, 64, mode="stable")
+    monkeypatch.setattr(_sequence, "RARE_SHARE", 0.0)
+    kept = core.quantize_frames(carphone, 64, mode="stable")
+    assert sum(power_of_two_with_a_rare_entry(r) for r in kept[1:]) >= 5
+    assert not any(power_of_two_with_a_rare_entry(r) for r in given_up[1:])
+    (small, error), (large, kept_error) = written(given_up, "a.gif"), written(kept, "b.gif")
+    assert small < 0.98 * large
+    assert error < 1.01 * kept_error
