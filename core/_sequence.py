@@ -17,7 +17,9 @@
   still until its cluster really moved (``damping``), and the palette is
   fitted afresh at scene cuts (``cut_threshold``). Centres are geometric
   medians (they minimise the mean colour error, which is what ΔE measures),
-  refined from the previous frame's. See :mod:`core._temporal`.
+  refined from the previous frame's. An entry the drawn pixels hardly use
+  is given up when that shortens the frame's GIF codes (:func:`rare_entry`).
+  See :mod:`core._temporal`.
 
 Locked colours (``locked=``) are the first palette entries of every frame in
 every mode, exactly; in ``"stable"`` they never move (refinement holds them,
@@ -92,11 +94,9 @@ MOTION = 9.0
 #: The palette of a frame is fitted to the pixels shown more than this (ΔE99o)
 #: away from their source (all pixels at the first frame and at cuts).
 REFIT = 4.0
-#: An entry that the drawn pixels of a frame use this little (a share of their
-#: mean use per entry) is given up when that makes the frame's GIF codes a bit
-#: shorter (:func:`rare_entry`). At k=64 on the shared clips it made the files
-#: 0.6-5% smaller at -0.1% to +0.5% mean ΔE2000 (0.5 and 1 gave the same files).
-RARE_SHARE = 0.25
+#: An entry used by at most this share of the pixels a frame draws is given up
+#: when that makes the frame's GIF codes a bit shorter (:func:`rare_entry`).
+RARE_SHARE = 0.004
 #: Largest ``hysteresis``, ``damping`` and ``hold`` accepted, ΔE.
 MAX_DELTA_E_KNOB = 20.0
 #: Refinement steps per frame in the ``"stable"`` mode (from the previous frame's centres).
@@ -632,8 +632,10 @@ def rare_entry(drawn_labels: np.ndarray, k: int, locked: int = 0) -> int | None:
     of 2**(b+1). One bit more a code costs 1.1-1.7% of a frame's LZW bytes on
     the shared clips. When the drawn pixels use a power of two (at least 4) of
     the entries and the least used of them covers at most ``RARE_SHARE`` of
-    their mean share, that entry is given up and its pixels take their next
-    nearest entry. Locked entries are never given up.
+    them, that entry is given up and its pixels take their next nearest entry.
+    The share is of pixels, whatever k: the bit saves a share of the frame's
+    bytes, and the colour error it costs grows with the pixels moved. Locked
+    entries are never given up.
 
     Parameters
     ----------
@@ -656,7 +658,7 @@ def rare_entry(drawn_labels: np.ndarray, k: int, locked: int = 0) -> int | None:
     free = use[locked:].astype(np.float64)
     free[free == 0] = np.inf
     rare = int(np.argmin(free))
-    if free[rare] > RARE_SHARE * drawn_labels.size / used:
+    if free[rare] > RARE_SHARE * drawn_labels.size:
         return None
     return rare + locked
 
