@@ -33,38 +33,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from PIL import Image
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import bench_peers as peers  # noqa: E402
 from bench._common import DATA  # noqa: E402
 from core._sequence import HOLD, HYSTERESIS  # noqa: E402
-
-
-def peer_rows(name: str, frames, durations, tools, ks, workdir: Path) -> list:
-    """gifski at GIFSKI_K and ffmpeg at each k, scored as bench_peers scores them."""
-    h, w = frames[0].shape[:2]
-    fps = 1000.0 / (sum(durations) / len(durations))
-    png_dir = workdir / f"{name}_png"
-    png_dir.mkdir()
-    pngs = []
-    for i, f in enumerate(frames):
-        pngs.append(png_dir / f"f{i:05d}.png")
-        Image.fromarray(f).save(pngs[-1], compress_level=1)
-    rows = []
-    if tools["gifski"][0]:
-        row = peers.Row(f"gifski --quality {peers.GIFSKI_QUALITY}", None, workdir / f"{name}_g.gif")
-        peers.encode_gifski(row, tools["gifski"][0], pngs, fps, (w, h), 1)
-        rows.append(row)
-    if tools["ffmpeg"][0]:
-        for k in ks:
-            row = peers.Row(f"ffmpeg palettegen/paletteuse k={k}", k, workdir / f"{name}_f{k}.gif")
-            peers.encode_ffmpeg(row, tools["ffmpeg"][0], str(png_dir / "f%05d.png"), fps, 1)
-            rows.append(row)
-    for row in rows:
-        peers.score(row, frames, None)
-    return rows
 
 
 def our_rows(name: str, frames, durations, knobs: dict, ks, workdir: Path) -> list:
@@ -144,10 +117,12 @@ def main(argv=None) -> None:
                 continue
             frames, durations, _ = peers.load_clip(DATA / rel, start, args.frames)
             print(f"... {name}", file=sys.stderr, flush=True)
-            theirs = peer_rows(name, frames, durations, tools, ks, workdir)
+            out = workdir / name
+            out.mkdir()
+            theirs = peers.peer_rows(frames, peers.clip_fps(durations), tools, ks, out, 1, None)
             for setting in settings:
                 knobs = dict(zip(("hold", "hysteresis", "seed"), setting))
-                rows = our_rows(name, frames, durations, knobs, ks, workdir) + theirs
+                rows = our_rows(name, frames, durations, knobs, ks, out) + theirs
                 verdicts[setting] += peers.checks_for(name, rows)
                 ratio_lines[setting].append(f"| {name} | {ratios(rows)} |")
 

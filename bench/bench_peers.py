@@ -340,11 +340,17 @@ def load_clip(path: Path, start: int, count: int):
     return frames, durations, media
 
 
+def clip_fps(durations) -> float:
+    """Frames a second of a clip with these delays (ms), for the peers' --fps / -framerate."""
+    mean = float(np.mean(durations))
+    return 1000.0 / mean if mean > 0 else 10.0
+
+
 def bench_clip(name, rel, start, args, tools, workdir: Path) -> tuple[str, list[Row]]:
     path = DATA / rel
     frames, durations, media = load_clip(path, start, args.frames)
     n, (h, w) = len(frames), frames[0].shape[:2]
-    fps = 1000.0 / float(np.mean(durations)) if np.mean(durations) > 0 else 10.0
+    fps = clip_fps(durations)
     title = (f"{path.name}: frames {start}–{start + n - 1} (clip: {media.total_frames}), "
              f"{w}x{h}, {sorted(set(durations))} ms/frame (fps {fps:.4g})")
     del media
@@ -367,6 +373,13 @@ def bench_clip(name, rel, start, args, tools, workdir: Path) -> tuple[str, list[
         rows.append(row)
         del images
 
+    rows += peer_rows(frames, fps, tools, args.k, out, args.runs, masks)
+    return title, rows
+
+
+def peer_rows(frames, fps: float, tools, ks, out: Path, runs: int, masks) -> list[Row]:
+    """gifski, and ffmpeg at each of ``ks``, on the frames as PNG files; each scored as decoded."""
+    h, w = frames[0].shape[:2]
     pngs = []
     if tools["gifski"][0] or tools["ffmpeg"][0]:
         png_dir = out / "png"
@@ -378,15 +391,16 @@ def bench_clip(name, rel, start, args, tools, workdir: Path) -> tuple[str, list[
     if tools["gifski"][0]:
         peer_jobs.append((f"gifski --quality {GIFSKI_QUALITY}", None, "gifski"))
     if tools["ffmpeg"][0]:
-        peer_jobs += [(f"ffmpeg palettegen/paletteuse k={k}", k, "ffmpeg") for k in args.k]
+        peer_jobs += [(f"ffmpeg palettegen/paletteuse k={k}", k, "ffmpeg") for k in ks]
+    rows = []
     for label, k, tool in peer_jobs:
         row = Row(label, k, out / f"{tool}{'' if k is None else f'_k{k}'}.gif")
         try:
             if tool == "gifski":
-                encode_gifski(row, tools["gifski"][0], pngs, fps, (w, h), args.runs)
+                encode_gifski(row, tools["gifski"][0], pngs, fps, (w, h), runs)
             else:
                 encode_ffmpeg(row, tools["ffmpeg"][0], str(pngs[0].parent / "f%05d.png"), fps,
-                              args.runs)
+                              runs)
         except (OSError, RuntimeError) as exc:
             row.path, row.notes = None, [f"failed: {exc}"]
             rows.append(row)
@@ -395,7 +409,7 @@ def bench_clip(name, rel, start, args, tools, workdir: Path) -> tuple[str, list[
         rows.append(row)
     for p in pngs:
         p.unlink()
-    return title, rows
+    return rows
 
 
 # --- report ------------------------------------------------------------------------------

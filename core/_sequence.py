@@ -653,14 +653,11 @@ def rare_entry(drawn_labels: np.ndarray, k: int, locked: int = 0) -> int | None:
     """
     use = np.bincount(drawn_labels, minlength=k)
     used = int(np.count_nonzero(use))
-    if used < 4 or used & (used - 1) or used == np.count_nonzero(use[:locked]):
+    free = np.flatnonzero(use[locked:]) + locked
+    if used < 4 or used & (used - 1) or free.size == 0:
         return None
-    free = use[locked:].astype(np.float64)
-    free[free == 0] = np.inf
-    rare = int(np.argmin(free))
-    if free[rare] > RARE_SHARE * drawn_labels.size:
-        return None
-    return rare + locked
+    rare = int(free[np.argmin(use[free])])
+    return rare if use[rare] <= RARE_SHARE * drawn_labels.size else None
 
 
 def _kept(kept: np.ndarray, old: np.ndarray, new_at: Callable) -> np.ndarray:
