@@ -245,10 +245,13 @@ def quantize(
     k : int
         Number of colours, 1 to 256. If the image has fewer distinct colours
         (among the pixels that count), the palette has that many instead.
-    space : {"rgb", "hsv", "lab", "oklab"}
-        Where distances are measured. ``"lab"`` (CIELAB, D65) and
-        ``"oklab"`` (Ottosson 2020) are perceptual; ``"hsv"`` uses the HSV
-        cone, so hue wraps around (:mod:`core.colorspace`).
+    space : {"rgb", "hsv", "lab", "oklab", "din99o"}
+        Where distances are measured. ``"lab"`` (CIELAB, D65), ``"oklab"``
+        (Ottosson 2020) and ``"din99o"`` are perceptual; DIN99o's distance
+        follows CIEDE2000, which lowers the mean ΔE2000 of photos, but it
+        weighs strong colours less, so a small saturated detail may lose its
+        entry. ``"hsv"`` uses the HSV cone, so hue wraps around
+        (:mod:`core.colorspace`).
     metric : {"euclidean", "manhattan"}
         ``"euclidean"`` is k-means (mean update); ``"manhattan"`` is k-medians
         (L1 assignment and weighted-median update), which minimises the L1

@@ -550,8 +550,9 @@ def stable_step(
         # Everything is still shown well: nothing to fit.
         centers, shown = state.fitted, state.shown
     else:
-        centers = _fit(frame.rows, weights, k, options, None if cut else state,
-                       frame.cell_lab if options.space == "lab" else None, cells)
+        # The cells' colours are at hand in CIELAB and DIN99o.
+        at_hand = {"lab": frame.cell_lab, "din99o": frame.cell_din}.get(options.space)
+        centers = _fit(frame.rows, weights, k, options, None if cut else state, at_hand, cells)
         centers, shown = _damped(centers, cut, state, options, knobs)
     colors = palette_colors(shown, options)
     palette_din = _din(colors)

@@ -122,7 +122,7 @@ def transfer_palette(
         How source colours are paired with target colours; see the module
         docstring, :func:`pair_by_rank`, :func:`match_palettes` and
         :func:`reinhard`.
-    space : {"rgb", "hsv", "lab", "oklab"}
+    space : {"rgb", "hsv", "lab", "oklab", "din99o"}
         The space both quantizations cluster in (as in :func:`core.quantize`).
         Pairing always compares colours in CIELAB / LCh.
     seed : int

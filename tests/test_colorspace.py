@@ -1,11 +1,20 @@
-"""Colour-space conversions (core.colorspace): round trips, known values, Oklab, gamut clipping."""
+"""Colour-space conversions (core.colorspace): round trips, known values, Oklab, DIN99o, gamuts."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from core.colorspace import SPACES, from_space, lightness, to_space, to_srgb8, xyz_to_oklab
+from core.colorspace import (
+    SPACES,
+    din99o,
+    din99o_to_lab,
+    from_space,
+    lightness,
+    to_space,
+    to_srgb8,
+    xyz_to_oklab,
+)
 
 #: Every 8-bit colour whose channels are multiples of 15 (0, 15, ..., 255): 18^3
 #: colours spanning the whole cube, with the corners, edges and the grey axis.
@@ -26,7 +35,7 @@ def test_every_space_round_trips_8_bit_colours_exactly(space):
     np.testing.assert_allclose(back, GRID, atol=1e-3 if space == "oklab" else 1e-6)
 
 
-@pytest.mark.parametrize("space", ["hsv", "lab"])
+@pytest.mark.parametrize("space", ["hsv", "lab", "din99o"])
 def test_spaces_are_not_rgb_in_disguise(space):
     # Without this a from_space/to_space pair that both did nothing would round-trip.
     assert not np.allclose(to_space(GRID, space), GRID)
@@ -152,9 +161,17 @@ def test_oklab_distances_are_on_the_scale_of_cielab():
     assert 0.3 < ratio < 1.5
 
 
-@pytest.mark.parametrize("space", ["rgb", "hsv", "lab", "oklab"])
+@pytest.mark.parametrize("space", ["rgb", "hsv", "lab", "oklab", "din99o"])
 def test_to_space_in_float32_keeps_float32_within_1e_4(space):
     rgb = np.random.default_rng(0).random((2000, 3)) * 255
     fast = to_space(rgb, space, dtype=np.float32)
     assert fast.dtype == np.float32
     np.testing.assert_allclose(fast, to_space(rgb, space), atol=1e-4)
+
+
+def test_din99o_space_is_din99o_of_cielab_and_its_inverse_undoes_it():
+    lab = to_space(GRID, "lab")
+    np.testing.assert_allclose(to_space(GRID, "din99o"), din99o(lab), atol=1e-9)
+    # Beyond the sRGB gamut too: a fit's centre may land anywhere.
+    wide = np.random.default_rng(1).random((500, 3)) * [100, 260, 260] - [0, 130, 130]
+    np.testing.assert_allclose(din99o_to_lab(din99o(wide)), wide, atol=1e-9)

@@ -196,3 +196,14 @@ def test_many_colours_cluster_on_a_pooled_sample_but_every_pixel_gets_its_neares
     lab = to_space(crop.reshape(-1, 3), "lab")
     nearest = np.argmin(((lab[:, None, :] - res.centers[None]) ** 2).sum(axis=2), axis=1)
     np.testing.assert_array_equal(res.labels.reshape(-1), nearest)
+
+
+@pytest.mark.parametrize("k", [8, 16, 64])
+def test_din99o_palettes_have_less_colour_error_than_cielab_on_a_photo(china, k):
+    # DIN99o's distance follows CIEDE2000, the error measured: on this photo its
+    # palettes measured 3-4% below CIELAB's (5.27 vs 5.45 at k=16).
+    error = {
+        space: core.metrics.quality(china, core.quantize(china, k, space=space).image).mean_delta_e
+        for space in ("din99o", "lab")
+    }
+    assert error["din99o"] < 0.985 * error["lab"]

@@ -29,6 +29,7 @@ MAX_PATH_FRAMES = 60
 _AXES = {
     "lab": (("a* (green → red)", "b* (blue → yellow)", "L* (lightness)"), (1, 2, 0)),
     "oklab": (("a (green → red)", "b (blue → yellow)", "L (lightness)"), (1, 2, 0)),
+    "din99o": (("a99o (green → red)", "b99o (blue → yellow)", "L99o (lightness)"), (1, 2, 0)),
     "hsv": (("S·V·cos(hue)", "S·V·sin(hue)", "V (brightness)"), (0, 1, 2)),
     "rgb": (("Red", "Green", "Blue"), (0, 1, 2)),
 }
@@ -296,7 +297,7 @@ def transfer_clouds(
     source_pixels, target_pixels : ndarray, shape (n, 3), uint8
         Sampled pixels of the current picture and of the picture whose
         colours are taken (:func:`ui.preview.sample_pixels`).
-    space : {"rgb", "hsv", "lab", "oklab"}
+    space : {"rgb", "hsv", "lab", "oklab", "din99o"}
         The space to draw in.
     source, target : Palette
         The two k-colour palettes (``core.TransferResult``).
@@ -418,7 +419,7 @@ def transfer_result(result_pixels: np.ndarray, space: str, target: Palette) -> g
     ----------
     result_pixels : ndarray, shape (n, 3), uint8
         Sampled pixels of the result.
-    space : {"rgb", "hsv", "lab", "oklab"}
+    space : {"rgb", "hsv", "lab", "oklab", "din99o"}
     target : Palette
         The palette the result was painted with.
 

@@ -18,6 +18,7 @@ SPACE_LABELS = {
     "hsv": "HSV",
     "lab": "Lab (matches human vision)",
     "oklab": "Oklab (newer perceptual space)",
+    "din99o": "DIN99o (follows the ΔE error the page reports)",
 }
 METRIC_LABELS = {"euclidean": "Euclidean", "manhattan": "Manhattan"}
 ALGORITHM_LABELS = {

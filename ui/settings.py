@@ -108,7 +108,8 @@ def sidebar() -> Settings:
     space = sb.radio(
         "Colour space", list(SPACE_LABELS), key="space", format_func=SPACE_LABELS.get,
         help="Where 'how different are two colours' is measured: Lab and Oklab follow the "
-        "eye, RGB the screen's numbers, HSV the hue wheel.",
+        "eye, DIN99o the colour error (ΔE) the page reports (lower error on photos, but a "
+        "small vivid detail may lose its colour), RGB the screen's numbers, HSV the hue wheel.",
     )
     metric = sb.radio(
         "Distance", list(METRIC_LABELS), key="metric", format_func=METRIC_LABELS.get,

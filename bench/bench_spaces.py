@@ -1,8 +1,9 @@
-"""Oklab against CIELAB as the space k-means clusters in: colour error, flicker, time.
+"""DIN99o and Oklab against CIELAB as the space k-means clusters in: colour error, flicker, time.
 
-Run from the project root: ``python bench/bench_oklab.py``. Every input is
-quantized twice, once with ``space="lab"`` and once with ``space="oklab"``,
-everything else equal, and the two are compared in this one run:
+Run from the project root: ``python bench/bench_spaces.py``. Every input is
+quantized three times, with ``space="lab"`` (the default until DIN99o),
+``"oklab"`` and ``"din99o"`` (the default), everything else equal, and each
+is compared with CIELAB in this one run:
 
 - animations: the seed GIF (``../shared/data/harrypotter_original.gif``) and
   the shared clips (``../shared/data/clips``, read within the app's limits,
@@ -13,9 +14,10 @@ everything else equal, and the two are compared in this one run:
   16: mean ΔE2000 and time;
 - the conversion itself: sRGB to each space for one million colours.
 
-CIEDE2000 is defined on CIELAB, which may favour clustering in CIELAB; the
-stills table therefore also gives the mean Euclidean distance in Oklab
-(x100, "ΔE_OK"), which favours Oklab, so a space that wins both wins fairly.
+CIEDE2000 is defined on CIELAB, and DIN99o is built to follow it, which may
+favour clustering there; the stills table therefore also gives the mean
+Euclidean distance in Oklab (x100, "ΔE_OK"), which favours Oklab, so a space
+that wins both wins fairly.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ from bench._common import DATA, median_time  # noqa: E402
 from core._histogram import pack_rgb, unpack_rgb  # noqa: E402
 from core.limits import DEFAULT_LIMITS, load_within_limits  # noqa: E402
 
-SPACES = ("lab", "oklab")
+SPACES = ("lab", "oklab", "din99o")
+#: Each of these is compared with CIELAB.
+CONTENDERS = ("oklab", "din99o")
 KS = (8, 16)
 MODES = ("seeded", "stable")
 RUNS = 3
@@ -72,7 +76,7 @@ def delta_e_ok(original: np.ndarray, quantized: np.ndarray) -> float:
 
 
 def bench_animations() -> dict:
-    print("## Animations: seeded and stable mode, CIELAB vs Oklab\n")
+    print("## Animations: seeded and stable mode, CIELAB vs Oklab vs DIN99o\n")
     print(f"Time: median of {RUNS} runs of `core.quantize_frames`.\n")
     print("| input | frames, size | mode | k | space | mean ΔE2000 | flicker (ΔE76) | time (s) |")
     print("|---|---|---|---|---|---|---|---|")
@@ -95,7 +99,7 @@ def bench_animations() -> dict:
 
 
 def bench_stills() -> dict:
-    print("\n## Stills: CIELAB vs Oklab\n")
+    print("\n## Stills: CIELAB vs Oklab vs DIN99o\n")
     print(f"Time: median of {RUNS} runs of `core.quantize`.\n")
     print("| image | k | space | mean ΔE2000 | mean ΔE_OK (x100) | time (ms) |")
     print("|---|---|---|---|---|---|")
@@ -116,38 +120,42 @@ def bench_conversion() -> None:
     print("| space | to_space (ms) | from_space (ms) |")
     print("|---|---|---|")
     rgb = np.random.default_rng(0).integers(0, 256, (1_000_000, 3))
-    for space in ("rgb", "hsv", "lab", "oklab"):
+    for space in core.SPACES:
         forward, coords = median_time(partial(core.colorspace.to_space, rgb, space), RUNS)
         backward, _ = median_time(partial(core.colorspace.from_space, coords, space), RUNS)
         print(f"| {space} | {1000 * forward:.0f} | {1000 * backward:.0f} |")
 
 
-def _mean_ratio(rows: dict, index: int) -> float:
-    # Geometric mean over inputs of oklab / lab for one measure.
-    ratios = [rows[key[:-1] + ("oklab",)][index] / value[index]
+def _mean_ratio(rows: dict, space: str, index: int) -> float:
+    # Geometric mean over inputs of space / lab for one measure.
+    ratios = [rows[key[:-1] + (space,)][index] / value[index]
               for key, value in rows.items() if key[-1] == "lab" and value[index] > 0]
     return float(np.exp(np.mean(np.log(ratios)))) if ratios else float("nan")
 
 
 def summary(anim: dict, still: dict) -> None:
-    print("\n## Summary (Oklab / CIELAB, geometric mean over inputs; below 1 favours Oklab)\n")
-    print("| measure | animations | stills |")
-    print("|---|---|---|")
-    print(f"| mean ΔE2000 | {_mean_ratio(anim, 0):.3f} | {_mean_ratio(still, 0):.3f} |")
-    print(f"| flicker | {_mean_ratio(anim, 1):.3f} | - |")
-    print(f"| mean ΔE_OK | - | {_mean_ratio(still, 1):.3f} |")
-    print(f"| time | {_mean_ratio(anim, 2):.3f} | {_mean_ratio(still, 2):.3f} |")
-    wins = sum(anim[key[:-1] + ("oklab",)][0] < value[0]
-               for key, value in anim.items() if key[-1] == "lab")
+    print("\n## Summary (space / CIELAB, geometric mean over inputs; below 1 favours the space)\n")
+    print("| measure | " + " | ".join(f"{s}: animations | {s}: stills" for s in CONTENDERS) + " |")
+    print("|---|" + "---|---|" * len(CONTENDERS))
+    for label, a, s in (("mean ΔE2000", 0, 0), ("flicker", 1, None),
+                        ("mean ΔE_OK", None, 1), ("time", 2, 2)):
+        cells = []
+        for space in CONTENDERS:
+            cells.append("-" if a is None else f"{_mean_ratio(anim, space, a):.3f}")
+            cells.append("-" if s is None else f"{_mean_ratio(still, space, s):.3f}")
+        print(f"| {label} | " + " | ".join(cells) + " |")
     total = sum(key[-1] == "lab" for key in anim)
-    print(f"\nOklab has the lower mean ΔE2000 in {wins} of {total} animation runs.")
+    for space in CONTENDERS:
+        wins = sum(anim[key[:-1] + (space,)][0] < value[0]
+                   for key, value in anim.items() if key[-1] == "lab")
+        print(f"\n{space} has the lower mean ΔE2000 in {wins} of {total} animation runs.")
 
 
 def main() -> None:
     if not DATA.exists():
         sys.exit(f"{DATA} is absent: the shared data folder is not beside the project.")
     start = time.perf_counter()
-    print("# Oklab vs CIELAB\n")
+    print("# DIN99o and Oklab vs CIELAB\n")
     anim = bench_animations()
     still = bench_stills()
     bench_conversion()
