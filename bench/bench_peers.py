@@ -5,6 +5,7 @@ Run from the project root::
     python bench/bench_peers.py
     python bench/bench_peers.py --clips carphone seed --frames 60 --k 16 64 \\
         --static-threshold 1 2 4
+    python bench/bench_peers.py --space din99o   # our palettes fitted in DIN99o
 
 What it measures. For each clip (the four clips of ``../shared/data/clips``,
 120 frames each, the made clip from frame 65 so the window spans its cut, and
@@ -368,7 +369,8 @@ def bench_clip(name, rel, start, args, tools, workdir: Path) -> tuple[str, list[
         jobs.append((f"ours palettes only k={GIFSKI_K}", GIFSKI_K, "stable", PALETTES_ONLY))
     for label, k, mode, knobs in jobs:
         row = Row(label, k, out / f"ours_{mode}_k{k}{'_palettes' if knobs else ''}.gif")
-        images = encode_ours(row, frames, durations, mode, args.runs, knobs)
+        options = {**knobs, "space": args.space}
+        images = encode_ours(row, frames, durations, mode, args.runs, options)
         score(row, frames, masks, expected=images)
         rows.append(row)
         del images
@@ -545,6 +547,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--static-threshold", type=float, nargs="+", default=[], metavar="X",
                         help="also report flicker with static pixels < X ΔE76 (e.g. 1 2 4)")
     parser.add_argument("--runs", type=int, default=1, help="timing runs, median (default 1)")
+    parser.add_argument("--space", choices=core.SPACES, default="lab",
+                        help="the space our palettes are fitted in (default lab, the library's)")
     parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
                         help="copy the GIFs written to DIR")
     args = parser.parse_args(argv)
@@ -577,7 +581,7 @@ def main(argv=None) -> None:
     started = time.perf_counter()
     print("# Our GIFs vs gifski and ffmpeg, scored on the decoded files\n")
     print(f"- Pillow {PIL.__version__}, {os.cpu_count()} CPUs; encode time = median of "
-          f"{args.runs} run(s); k = {', '.join(map(str, args.k))}")
+          f"{args.runs} run(s); k = {', '.join(map(str, args.k))}; our space = {args.space}")
     for tool, flag in (("gifski", "--version"), ("ffmpeg", "-version")):
         exe, how = tools[tool]
         print(f"- {tool}: " + (f"{tool_version(exe, flag)} ({how})" if exe else f"skipped: {how}"))
