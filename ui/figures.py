@@ -179,7 +179,7 @@ def color_cloud(
     ----------
     pixels : ndarray, shape (n, 3), uint8
         sRGB pixels to draw (:func:`sample_pixels`).
-    space : {"rgb", "hsv", "lab"}
+    space : {"rgb", "hsv", "lab", "oklab", "din99o"}
         The space the centres live in; pixels are converted to it.
     centers : sequence of ndarray, shape (k, 3)
         Centres in ``space``, one array per frame (one for a still).
