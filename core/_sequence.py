@@ -702,7 +702,7 @@ def _planes(table: np.ndarray, index: np.ndarray) -> np.ndarray:
 def _din(rgb: np.ndarray) -> np.ndarray:
     # Pixels' entries and the hold are decided in DIN99o, where distances follow
     # CIEDE2000 (what a viewer sees, and what the error is measured in).
-    return _din_of_lab(to_space(rgb, "lab"))
+    return to_space(rgb, "din99o").astype(np.float32)
 
 
 def _din_of_lab(lab: np.ndarray) -> np.ndarray:
