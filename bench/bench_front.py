@@ -5,6 +5,8 @@ Run from the project root::
     python bench/bench_front.py
     python bench/bench_front.py --clips realshort test --hysteresis 2 3.5 --hold 2.5
     python bench/bench_front.py --hysteresis 3 3.5 --seeds 0 1 2 3
+    python bench/bench_front.py --hold 2.5 6 --hysteresis 3.5 5 --static-threshold 2 4
+    python bench/bench_front.py --hold 8 --hysteresis 5 --gifski-k 255 --static-threshold 2 4
 
 The ``"stable"`` mode holds a still pixel while its source stays within
 ``hold`` of its reference, or while what it shows is at most ``hysteresis``
@@ -15,7 +17,11 @@ once for every pair of ``--hold`` and ``--hysteresis`` values, against peers
 encoded once per clip, so one run shows which checks each setting passes and
 whether any setting passes them all. ``--seeds`` repeats each setting with
 other random starts of the palettes (``seed=``), which shows the checks that
-a random start alone decides.
+a random start alone decides. ``--static-threshold`` judges the flicker
+checks with static pixels counted below other thresholds than the metric's
+2 ΔE76 (each setting is counted at each threshold), and ``--gifski-k`` is our
+k compared with gifski (default 64; gifski itself draws up to 256 colours a
+frame).
 
 Every figure comes from the GIF files as decoded, exactly as in
 ``bench_peers`` (whose clips, encoders, scoring and checks this reuses); the
@@ -40,7 +46,7 @@ from bench._common import DATA  # noqa: E402
 from core._sequence import HOLD, HYSTERESIS  # noqa: E402
 
 
-def our_rows(name: str, frames, durations, knobs: dict, ks, workdir: Path) -> list:
+def our_rows(name: str, frames, durations, knobs: dict, ks, workdir: Path, masks) -> list:
     """Ours in the stable mode at each k (and the seed's independent reference), scored."""
     jobs = [(f"ours stable k={k}", k, "stable", knobs) for k in ks]
     if name == peers.SEED:
@@ -50,22 +56,24 @@ def our_rows(name: str, frames, durations, knobs: dict, ks, workdir: Path) -> li
     for label, k, mode, kw in jobs:
         row = peers.Row(label, k, workdir / f"{name}_{mode}_{k}.gif")
         peers.encode_ours(row, frames, durations, mode, 1, kw)
-        peers.score(row, frames, None)
+        peers.score(row, frames, masks)
         row.path.unlink()
         rows.append(row)
     return rows
 
 
-def ratios(rows: list) -> str:
-    """flicker / ΔE2000 / bytes of ours over each peer, as the checks compare them."""
+def ratios(rows: list, gifski_k: int, thresholds: list[float]) -> str:
+    """Ours over each peer: flicker (at each threshold) / ΔE2000 / bytes, as checked."""
     out = []
-    for ours_k, peer_name in ((peers.GIFSKI_K, f"gifski --quality {peers.GIFSKI_QUALITY}"),
+    for ours_k, peer_name in ((gifski_k, f"gifski --quality {peers.GIFSKI_QUALITY}"),
                               (peers.FFMPEG_K, f"ffmpeg palettegen/paletteuse k={peers.FFMPEG_K}")):
         ours, other = peers.find(rows, f"ours stable k={ours_k}"), peers.find(rows, peer_name)
         if ours is None or other is None:
             out.append("—")
             continue
-        out.append(f"{ours.flicker / other.flicker:.2f} / {ours.delta_e / other.delta_e:.3f} / "
+        flicker = ", ".join(f"{peers.flicker_of(ours, t) / peers.flicker_of(other, t):.2f}"
+                            for t in thresholds)
+        out.append(f"{flicker} / {ours.delta_e / other.delta_e:.3f} / "
                    f"{ours.nbytes / other.nbytes:.3f}")
     return " | ".join(out)
 
@@ -83,9 +91,18 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--hysteresis", type=float, nargs="+", default=[2.0, 2.5, 3.0, HYSTERESIS],
                         help=f"values of the hysteresis (default 2 2.5 3 {HYSTERESIS:g}; "
                              f"{HYSTERESIS:g} is the library's)")
+    parser.add_argument("--static-threshold", type=float, nargs="+",
+                        default=[peers.DEFAULT_STATIC], metavar="X",
+                        help="static thresholds (ΔE76) to judge the flicker checks at "
+                             f"(default {peers.DEFAULT_STATIC:g}, the metric's)")
+    parser.add_argument("--gifski-k", type=int, default=peers.GIFSKI_K, metavar="K",
+                        help=f"our k compared with gifski (default {peers.GIFSKI_K})")
     args = parser.parse_args(argv)
     if args.frames < 2 or min(args.hold + args.hysteresis) < 0:
         parser.error("--frames >= 2 and tolerances >= 0")
+    if not 2 <= args.gifski_k <= 256 or min(args.static_threshold) <= 0:
+        parser.error("2 <= --gifski-k <= 256 and thresholds > 0")
+    args.static_threshold = sorted(set(args.static_threshold))
     return args
 
 
@@ -98,14 +115,16 @@ def main(argv=None) -> None:
         if exe is None:
             print(f"Skipped: {tool} is missing ({how}); the checks need both peers.")
             return
-    ks = [peers.FFMPEG_K, peers.GIFSKI_K]
+    ks = [peers.FFMPEG_K, args.gifski_k]
+    thresholds = args.static_threshold
     settings = list(itertools.product(args.hold, args.hysteresis, args.seeds))
     started = time.perf_counter()
     print("# The hold's tolerances against the peers' checks (decoded files)\n")
-    print(f"Checks as in bench_peers (k={peers.GIFSKI_K} vs gifski --quality "
+    print(f"Checks as in bench_peers (k={args.gifski_k} vs gifski --quality "
           f"{peers.GIFSKI_QUALITY}, k={peers.FFMPEG_K} vs ffmpeg, the seed GIF at "
-          f"k={peers.SEED_K}); ratios are ours / peer: flicker / ΔE2000 / bytes.\n")
-    verdicts = {s: [] for s in settings}
+          f"k={peers.SEED_K}); ratios are ours / peer: flicker at static < "
+          f"{', '.join(f'{t:g}' for t in thresholds)} ΔE76 / ΔE2000 / bytes.\n")
+    verdicts = {(s, t): [] for s in settings for t in thresholds}
     ratio_lines = {s: [] for s in settings}
     with tempfile.TemporaryDirectory(prefix="bench-front-") as tmp:
         workdir = Path(tmp)
@@ -119,25 +138,28 @@ def main(argv=None) -> None:
             print(f"... {name}", file=sys.stderr, flush=True)
             out = workdir / name
             out.mkdir()
-            theirs = peers.peer_rows(frames, peers.clip_fps(durations), tools, ks, out, 1, None)
+            masks = peers.static_masks(frames, thresholds)
+            theirs = peers.peer_rows(frames, peers.clip_fps(durations), tools, [peers.FFMPEG_K],
+                                     out, 1, masks)
             for setting in settings:
                 knobs = dict(zip(("hold", "hysteresis", "seed"), setting))
-                rows = our_rows(name, frames, durations, knobs, ks, out) + theirs
-                verdicts[setting] += peers.checks_for(name, rows)
-                ratio_lines[setting].append(f"| {name} | {ratios(rows)} |")
+                rows = our_rows(name, frames, durations, knobs, ks, out, masks) + theirs
+                for t in thresholds:
+                    verdicts[setting, t] += peers.checks_for(name, rows, t, args.gifski_k)
+                ratio_lines[setting].append(
+                    f"| {name} | {ratios(rows, args.gifski_k, thresholds)} |")
 
-    print("| hold | hysteresis | seed | checks passed | missed |")
-    print("|---|---|---|---|---|")
-    for setting in settings:
-        checks = verdicts[setting]
+    print("| hold | hysteresis | seed | static < (ΔE76) | checks passed | missed |")
+    print("|---|---|---|---|---|---|")
+    for (setting, t), checks in verdicts.items():
         passed = sum(bool(c[4]) for c in checks)
         missed = "; ".join(f"{c[0]} {c[1].split(':')[0]} {c[1].split(':')[1].split()[0]} "
                            f"({c[2]} vs {c[3]})" for c in checks if c[4] is False)
-        print(f"| {setting[0]:g} | {setting[1]:g} | {setting[2]} | {passed} of {len(checks)} "
-              f"| {missed or '—'} |")
+        print(f"| {setting[0]:g} | {setting[1]:g} | {setting[2]} | {t:g} "
+              f"| {passed} of {len(checks)} | {missed or '—'} |")
     for setting in settings:
         print(f"\n## hold {setting[0]:g}, hysteresis {setting[1]:g}, seed {setting[2]}\n")
-        print(f"| clip | k={peers.GIFSKI_K} / gifski | k={peers.FFMPEG_K} / ffmpeg |")
+        print(f"| clip | k={args.gifski_k} / gifski | k={peers.FFMPEG_K} / ffmpeg |")
         print("|---|---|---|")
         print("\n".join(ratio_lines[setting]))
     print(f"\nTotal time {time.perf_counter() - started:.0f} s.")
