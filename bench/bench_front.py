@@ -71,7 +71,8 @@ def ratios(rows: list, gifski_k: int, thresholds: list[float]) -> str:
         if ours is None or other is None:
             out.append("—")
             continue
-        flicker = ", ".join(f"{peers.flicker_of(ours, t) / peers.flicker_of(other, t):.2f}"
+        # "—" where a threshold leaves too few static pixels (NaN) or the peer never flickers.
+        flicker = ", ".join(peers._ratio(peers.flicker_of(ours, t), peers.flicker_of(other, t))
                             for t in thresholds)
         out.append(f"{flicker} / {ours.delta_e / other.delta_e:.3f} / "
                    f"{ours.nbytes / other.nbytes:.3f}")
