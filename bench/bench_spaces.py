@@ -1,9 +1,9 @@
 """DIN99o and Oklab against CIELAB as the space k-means clusters in: colour error, flicker, time.
 
 Run from the project root: ``python bench/bench_spaces.py``. Every input is
-quantized three times, with ``space="lab"`` (the default until DIN99o),
-``"oklab"`` and ``"din99o"`` (the default), everything else equal, and each
-is compared with CIELAB in this one run:
+quantized three times, with ``space="lab"`` (the library's default),
+``"oklab"`` and ``"din99o"``, everything else equal, and each is compared
+with CIELAB in this one run:
 
 - animations: the seed GIF (``../shared/data/harrypotter_original.gif``) and
   the shared clips (``../shared/data/clips``, read within the app's limits,
@@ -75,11 +75,18 @@ def delta_e_ok(original: np.ndarray, quantized: np.ndarray) -> float:
     return float(np.sum(np.linalg.norm(a - b, axis=1) * counts) / counts.sum())
 
 
+def table_head(title: str, timed: str, columns: list[str]) -> None:
+    """Print a section's title, what its time measures, and its table's header."""
+    print(f"{title}\n")
+    print(f"Time: median of {RUNS} runs of `{timed}`.\n")
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+
+
 def bench_animations() -> dict:
-    print("## Animations: seeded and stable mode, CIELAB vs Oklab vs DIN99o\n")
-    print(f"Time: median of {RUNS} runs of `core.quantize_frames`.\n")
-    print("| input | frames, size | mode | k | space | mean ΔE2000 | flicker (ΔE76) | time (s) |")
-    print("|---|---|---|---|---|---|---|---|")
+    table_head("## Animations: seeded and stable mode, CIELAB vs Oklab vs DIN99o",
+               "core.quantize_frames", ["input", "frames, size", "mode", "k", "space",
+                                        "mean ΔE2000", "flicker (ΔE76)", "time (s)"])
     rows = {}
     for name, media in animations():
         frames = media.frames
@@ -99,10 +106,8 @@ def bench_animations() -> dict:
 
 
 def bench_stills() -> dict:
-    print("\n## Stills: CIELAB vs Oklab vs DIN99o\n")
-    print(f"Time: median of {RUNS} runs of `core.quantize`.\n")
-    print("| image | k | space | mean ΔE2000 | mean ΔE_OK (x100) | time (ms) |")
-    print("|---|---|---|---|---|---|")
+    table_head("\n## Stills: CIELAB vs Oklab vs DIN99o", "core.quantize",
+               ["image", "k", "space", "mean ΔE2000", "mean ΔE_OK (x100)", "time (ms)"])
     rows = {}
     for name, image in stills():
         for k in KS:
