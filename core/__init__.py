@@ -27,15 +27,8 @@ from core._dither import dither, dither_results
 from core._quantize import QuantizeOptions, quantize
 from core._result import QuantizeResult
 from core._save import GifWriter, save_gif, save_png, to_bytes
-from core._sequence import (
-    CUT_THRESHOLD,
-    DAMPING,
-    HOLD,
-    HYSTERESIS,
-    MODES,
-    StableKnobs,
-    quantize_frames,
-)
+from core._sequence import MODES, quantize_frames
+from core._stable import CUT_THRESHOLD, DAMPING, HOLD, HYSTERESIS, StableKnobs
 from core._video import MAX_SECONDS as MAX_VIDEO_SECONDS
 from core._video import VIDEO_EXTENSIONS, constant_rate, load_video, looks_like_video, save_mp4
 from core.colorspace import SPACES

@@ -14,7 +14,8 @@ from pathlib import Path
 from core._cluster import ALGORITHMS, INITS, METRICS
 from core._convert import FORMATS, ConvertReport, convert
 from core._dither import METHODS as DITHER_METHODS
-from core._sequence import DAMPING, HOLD, HYSTERESIS, MODES
+from core._sequence import MODES
+from core._stable import DAMPING, HOLD, HYSTERESIS
 from core.colorspace import SPACES
 from core.errors import MediaError
 

@@ -26,13 +26,8 @@ from core._dither import METHODS as DITHER_METHODS
 from core._dither import redraw
 from core._quantize import QuantizeOptions
 from core._save import GifWriter
-from core._sequence import (
-    MODES,
-    StableKnobs,
-    check_mode_options,
-    global_centers,
-    iter_quantized,
-)
+from core._sequence import MODES, check_mode_options, global_centers, iter_quantized
+from core._stable import StableKnobs
 from core._stream import open_stream
 from core._validation import check_choice, check_k
 from core._video import MAX_FPS, MAX_FRAMES, MAX_SECONDS, Mp4Writer, frame_repeats

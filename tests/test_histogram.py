@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from core._cuts import CUT_BITS, coarse_histogram
 from core._histogram import (
     CELL_BITS,
     SAMPLE_PIXELS,
@@ -14,7 +15,6 @@ from core._histogram import (
     pooled_rows,
     unpack_rgb,
 )
-from core._temporal import CUT_BITS, coarse_histogram
 
 
 def test_few_colour_image_is_exact():

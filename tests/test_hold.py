@@ -160,9 +160,9 @@ def test_a_rarely_drawn_entry_is_given_up_for_shorter_gif_codes(carphone, monkey
     # At k=64 a frame that draws with all 64 entries also needs a transparent index:
     # 65 indices take 7-bit codes where 64 take 6. An entry its drawn pixels hardly
     # use is given up instead, for a smaller file at about the same colour error.
-    from core import _sequence
+    from core import _stable_palette
 
-    share = _sequence.RARE_SHARE
+    share = _stable_palette.RARE_SHARE
 
     def written(results, name):
         path = tmp_path / name
@@ -175,7 +175,7 @@ def test_a_rarely_drawn_entry_is_given_up_for_shorter_gif_codes(carphone, monkey
         return used & (used - 1) == 0 and use[use > 0].min() <= share * use.sum()
 
     given_up = core.quantize_frames(carphone, 64, mode="stable")
-    monkeypatch.setattr(_sequence, "RARE_SHARE", 0.0)
+    monkeypatch.setattr(_stable_palette, "RARE_SHARE", 0.0)
     kept = core.quantize_frames(carphone, 64, mode="stable")
     assert sum(power_of_two_with_a_rare_entry(r) for r in kept[1:]) >= 5
     assert not any(power_of_two_with_a_rare_entry(r) for r in given_up[1:])

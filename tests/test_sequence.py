@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 import core
+from core._prefetch import prefetched
 from core._quantize import QuantizeOptions
-from core._sequence import StableKnobs, global_centers, iter_quantized, made_ahead
+from core._sequence import global_centers, iter_quantized
+from core._stable import StableKnobs
 from core.metrics import flicker
 
 
@@ -226,8 +228,8 @@ def test_global_mode_uses_global_centers(harry_media):
         next(iter_quantized(_Recorder(frames), 8, "global", options))
 
 
-def test_made_ahead_keeps_order_and_gives_what_came_before_a_broken_source():
-    assert list(made_ahead(lambda x: x * x, range(6))) == [0, 1, 4, 9, 16, 25]
+def test_prefetched_keeps_order_and_gives_what_came_before_a_broken_source():
+    assert list(prefetched(lambda x: x * x, range(6))) == [0, 1, 4, 9, 16, 25]
 
     def breaks_after_three():
         yield from (1, 2, 3)
@@ -235,7 +237,7 @@ def test_made_ahead_keeps_order_and_gives_what_came_before_a_broken_source():
 
     got = []
     with pytest.raises(OSError, match="cut short"):
-        for item in made_ahead(lambda x: -x, breaks_after_three()):
+        for item in prefetched(lambda x: -x, breaks_after_three()):
             got.append(item)
     # The results of every item before the break come out first.
     assert got == [-1, -2, -3]

@@ -7,9 +7,8 @@ import pytest
 from skimage import data
 
 import core
-from core import _temporal as temporal
-from core import metrics
-from core._sequence import CUT_THRESHOLD
+from core import _cluster, _cuts, _stable, _stable_palette, metrics
+from core._stable import CUT_THRESHOLD
 
 
 def _scores(frames, results):
@@ -70,9 +69,9 @@ def _two_scenes(n=6):
 
 
 def test_cut_detection_finds_a_synthetic_cut(harry_media):
-    assert temporal.scene_cuts(_two_scenes(), CUT_THRESHOLD) == [6]
+    assert _cuts.scene_cuts(_two_scenes(), CUT_THRESHOLD) == [6]
     # The seed GIF has one real cut, between frames 28 and 29 (crowd close-up to hall).
-    assert temporal.scene_cuts(harry_media.frames, CUT_THRESHOLD) == [29]
+    assert _cuts.scene_cuts(harry_media.frames, CUT_THRESHOLD) == [29]
 
 
 def test_stable_mode_reinitialises_at_a_cut():
@@ -100,10 +99,10 @@ def test_is_cut_is_a_strict_threshold_on_the_share_of_pixels_that_changed_bin():
     previous[0] = 1.0
     current = np.zeros(512)
     current[0], current[7] = 0.75, 0.25  # a quarter of the pixels moved bin
-    assert temporal.histogram_change(previous, current) == 0.25
-    assert temporal.is_cut(previous, current, 0.2)
-    assert not temporal.is_cut(previous, current, 0.25)  # "more than" the threshold
-    assert not temporal.is_cut(previous, previous, 0.0)
+    assert _cuts.histogram_change(previous, current) == 0.25
+    assert _cuts.is_cut(previous, current, 0.2)
+    assert not _cuts.is_cut(previous, current, 0.25)  # "more than" the threshold
+    assert not _cuts.is_cut(previous, previous, 0.0)
 
 
 def test_coarse_histogram_counts_only_opaque_pixels():
@@ -111,7 +110,7 @@ def test_coarse_histogram_counts_only_opaque_pixels():
     image[:, 2:] = 255
     opaque = np.zeros((4, 4), dtype=bool)
     opaque[:, :3] = True  # 8 black and 4 white pixels count
-    h = temporal.coarse_histogram(image, opaque)
+    h = _cuts.coarse_histogram(image, opaque)
     assert h[0] == pytest.approx(8 / 12) and h[511] == pytest.approx(4 / 12)
     assert h.sum() == pytest.approx(1.0)
 
@@ -126,19 +125,19 @@ def test_stable_mode_refits_exactly_where_scene_cuts_finds_cuts(harry_media):
     # hold=0: a held pixel keeps the last frame's colour across a cut on purpose
     # (its source did not change), which this test of the cut rule must not see.
     alone = [core.quantize_frames([f], 8, mode="stable", hold=0)[0].image for f in frames]
-    coarse = [temporal.coarse_histogram(f) for f in frames]
-    at_cut = temporal.histogram_change(coarse[2], coarse[3])
+    coarse = [_cuts.coarse_histogram(f) for f in frames]
+    at_cut = _cuts.histogram_change(coarse[2], coarse[3])
     for threshold in (CUT_THRESHOLD, at_cut, 0.035, 0.0):
         results = core.quantize_frames(frames, 8, mode="stable", cut_threshold=threshold,
                                        hold=0)
         refits = [t for t in range(1, len(frames)) if np.array_equal(results[t].image, alone[t])]
-        assert refits == temporal.scene_cuts(frames, threshold), threshold
+        assert refits == _cuts.scene_cuts(frames, threshold), threshold
     # The thresholds give different lists, so the check has teeth; a change equal
     # to the threshold is not a cut.
-    assert temporal.scene_cuts(frames, CUT_THRESHOLD) == [3]
-    assert temporal.scene_cuts(frames, at_cut) == []
-    assert temporal.scene_cuts(frames, 0.035) == [1, 3, 4, 5]
-    assert temporal.scene_cuts(frames, 0.0) == [1, 2, 3, 4, 5]
+    assert _cuts.scene_cuts(frames, CUT_THRESHOLD) == [3]
+    assert _cuts.scene_cuts(frames, at_cut) == []
+    assert _cuts.scene_cuts(frames, 0.035) == [1, 3, 4, 5]
+    assert _cuts.scene_cuts(frames, 0.0) == [1, 2, 3, 4, 5]
 
 
 def test_transparent_pixels_do_not_make_a_cut(harry_media):
@@ -149,8 +148,8 @@ def test_transparent_pixels_do_not_make_a_cut(harry_media):
     alpha = np.full(frames[0].shape[:2], 255, dtype=np.uint8)
     alpha[:, 250:] = 0
     alphas = [alpha, alpha]
-    assert temporal.scene_cuts(frames, CUT_THRESHOLD) == [1]  # counting hidden pixels
-    assert temporal.scene_cuts(frames, CUT_THRESHOLD, alphas) == []
+    assert _cuts.scene_cuts(frames, CUT_THRESHOLD) == [1]  # counting hidden pixels
+    assert _cuts.scene_cuts(frames, CUT_THRESHOLD, alphas) == []
     results = core.quantize_frames(frames, 8, mode="stable", alphas=alphas)
     alone = core.quantize_frames(frames[1:], 8, mode="stable", alphas=alphas[1:])[0]
     # Frame 1 is refined from frame 0's palette, not fitted afresh.
@@ -162,7 +161,7 @@ def test_match_order_undoes_a_shuffle():
     previous = rng.uniform(0, 100, (16, 3))
     order = rng.permutation(16)
     shuffled = previous[order] + rng.normal(0, 0.5, (16, 3))
-    assert np.allclose(shuffled[temporal.match_order(previous, shuffled)], previous, atol=3)
+    assert np.allclose(shuffled[_stable_palette.match_order(previous, shuffled)], previous, atol=3)
 
 
 def test_stable_palette_timeline_moves_less_than_ordered_independent(harry_media):
@@ -173,7 +172,8 @@ def test_stable_palette_timeline_moves_less_than_ordered_independent(harry_media
     def timeline_move(results, match):
         moves = []
         for a, b in zip(results, results[1:]):
-            cb = b.centers[temporal.match_order(a.centers, b.centers)] if match else b.centers
+            order = _stable_palette.match_order(a.centers, b.centers) if match else slice(None)
+            cb = b.centers[order]
             moves.append(np.linalg.norm(a.centers - cb, axis=1).mean())
         return float(np.mean(moves))
 
@@ -188,8 +188,8 @@ def test_sticky_labels_keep_previous_within_margin():
     rows = np.array([[51.2, 0, 0]])  # 0.2 closer to entry 1
     previous = np.array([0, 0])
     index = np.array([0, 0])
-    assert temporal.sticky_labels(rows, index, palette, previous, 1.0).tolist() == [0, 0]
-    assert temporal.sticky_labels(rows, index, palette, previous, 0.0).tolist() == [1, 1]
+    assert _stable.sticky_labels(rows, index, palette, previous, 1.0).tolist() == [0, 0]
+    assert _stable.sticky_labels(rows, index, palette, previous, 0.0).tolist() == [1, 1]
 
 
 def test_geometric_medians_lower_mean_distance():
@@ -197,7 +197,7 @@ def test_geometric_medians_lower_mean_distance():
     X = np.vstack([rng.normal(0, 1, (200, 3)), rng.normal(0, 1, (5, 3)) + 40])
     w = np.ones(len(X))
     start = np.array([[5.0, 0, 0]])
-    med = temporal.geometric_medians(X, w, start, 50)
+    med = _cluster.geometric_medians(X, w, start, 50)
     mean = X.mean(axis=0, keepdims=True)
     assert np.linalg.norm(X - med, axis=1).sum() < np.linalg.norm(X - mean, axis=1).sum()
 
@@ -215,10 +215,10 @@ def test_geometric_medians_stop_at_the_tolerance_near_the_same_error(monkeypatch
         return float(np.dot(w, np.linalg.norm(X[:, None] - C[None], axis=2).min(axis=1)))
 
     rounds = []
-    assign = temporal.assign
-    monkeypatch.setattr(temporal, "assign", lambda *a: rounds.append(1) or assign(*a))
-    full = temporal.geometric_medians(X, w, start, 40)
+    assign = _cluster.assign
+    monkeypatch.setattr(_cluster, "assign", lambda *a: rounds.append(1) or assign(*a))
+    full = _cluster.geometric_medians(X, w, start, 40)
     full_rounds = len(rounds)
-    early = temporal.geometric_medians(X, w, start, 40, tol=1e-3)
+    early = _cluster.geometric_medians(X, w, start, 40, tol=1e-3)
     assert len(rounds) - full_rounds < full_rounds
     assert error(early) <= error(full) * 1.01
