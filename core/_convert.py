@@ -14,7 +14,7 @@ import contextlib
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -25,6 +25,7 @@ from core import metrics
 from core._dither import METHODS as DITHER_METHODS
 from core._dither import redraw
 from core._quantize import QuantizeOptions
+from core._result import QuantizeResult
 from core._save import GifWriter
 from core._sequence import MODES, check_mode_options, global_centers, iter_quantized
 from core._stable import StableKnobs
@@ -149,59 +150,17 @@ def convert(
     report = progress or (lambda done, total: None)
     with open_stream(source, max_side=max_side, max_frames=max_frames, max_fps=max_fps,
                      max_seconds=max_seconds) as stream, _output(destination) as out:
-        passes = 2 if mode == "global" else 1
-        total = passes * stream.frames
-        centers = None
-        if mode == "global":
-            seen = ((rgb, alpha) for rgb, alpha, _ in _counted(stream.decode(), report, total))
-            centers = global_centers(seen, k, opts)
-        written, notes, meter = 0, [], _Meter(stream.size)
-        if fmt == "gif":
-            writer = GifWriter(out, stream.size, loop=stream.loop, transparent=stream.transparent)
-            repeats = None
-        else:
-            repeats, fps = frame_repeats(stream.durations)
-            writer = Mp4Writer(out, stream.size, fps=fps)
-        # Writing and measuring frame t (LZW in Pillow, numpy: both release the
-        # GIL) overlap with decoding and quantizing frame t+1 on a second core.
-        with writer, ThreadPoolExecutor(max_workers=1) as pool:
-            decoded = _Taken(stream.decode())
-            results = iter_quantized(((f, a) for f, a, _ in decoded), k, mode, opts, knobs,
-                                     centers)
-            pending = drawn = None
-
-            def finish() -> None:
-                nonlocal written, pending
-                if pending is not None:
-                    pending.result()
-                    pending = None
-                    written += 1
-                    report(total - stream.frames + written, total)
-
-            try:
-                for res in results:
-                    rgb, alpha, duration = decoded.oldest()
-                    if dither != "none":
-                        # The previous re-drawn frame: held pixels keep its pattern.
-                        res = drawn = redraw(rgb, res, dither, alpha, previous=drawn)
-                    finish()
-                    times = 1 if repeats is None else repeats[min(written, len(repeats) - 1)]
-                    pending = pool.submit(_emit, writer, meter, rgb, alpha, duration, res, times)
-                finish()
-            except MediaError as exc:
-                finish()
-                if written == 0:
-                    raise
-                notes.append(f"{exc} The first {written} frames were kept.")
-            if written == 0:
-                raise MediaError("The file holds no frames that could be decoded.")
-            if stream.known_length and written < stream.frames - 1 and not notes:
-                # Rounding of the stated length can cost one frame; more means a short file.
-                notes.append(f"The clip gave {written} of the {stream.frames} frames its length "
-                             "promises: it may be damaged or cut short.")
-        if stream.size != stream.original_size:
-            w, h = stream.original_size
-            notes.insert(0, f"Scaled down from {w}x{h} to {stream.size[0]}x{stream.size[1]}.")
+        # "global" reads the clip twice: once for its palette, once to write.
+        total = (2 if mode == "global" else 1) * stream.frames
+        first = total - stream.frames
+        centers = _global_palette(stream, k, opts, report, total) if first else None
+        quantized = _quantized(stream.decode(), k, mode, opts, knobs, centers, dither)
+        meter = _Meter(stream.size)
+        with _writer(fmt, out, stream) as writer:
+            written, notes = _write_and_measure(
+                quantized, writer, meter, lambda n: report(first + n, total)
+            )
+        notes = _length_notes(stream, written, notes) + notes
     return ConvertReport(
         frames=written,
         width=stream.size[0],
@@ -215,14 +174,136 @@ def convert(
     )
 
 
-def _emit(writer, meter, rgb, alpha, duration: int, res, times: int) -> None:
-    # Write one frame (an MP4 repeats it ``times`` to keep its timing) and measure it.
-    if isinstance(writer, GifWriter):
-        writer.add(res, duration, alpha)
-    else:
+#: A decoded frame: RGB, alpha (or None) and its duration in ms.
+Decoded = tuple[np.ndarray, np.ndarray | None, int]
+
+
+def _quantized(decoded: Iterator[Decoded], k: int, mode: str, opts: QuantizeOptions,
+               knobs: StableKnobs, centers: np.ndarray | None,
+               dither: str) -> Iterator[tuple[Decoded, QuantizeResult]]:
+    """The quantize stage: every decoded frame with its result (dithered when asked).
+
+    The modes take frames a frame ahead of their results (the stable mode
+    prepares the next frame on a second thread), so the frames taken wait in
+    a queue until their result comes out.
+    """
+    taken = collections.deque()
+
+    def take() -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
+        for frame in decoded:
+            taken.append(frame)
+            yield frame[0], frame[1]
+
+    drawn = None
+    for res in iter_quantized(take(), k, mode, opts, knobs, centers):
+        frame = taken.popleft()
+        if dither != "none":
+            # The previous re-drawn frame: held pixels keep its pattern.
+            res = drawn = redraw(frame[0], res, dither, frame[1], previous=drawn)
+        yield frame, res
+
+
+def _write_and_measure(quantized: Iterator[tuple[Decoded, QuantizeResult]], writer,
+                       meter: _Meter, written_so_far: Callable[[int], None]):
+    """The write stage: every result written and measured; (frames written, notes).
+
+    Writing and measuring frame t (LZW in Pillow, numpy: both release the GIL)
+    run on a second thread while frame t+1 is decoded and quantized. A source
+    that breaks off after some frames keeps those and says so in a note.
+    """
+    notes = []
+    with _Writing(writer, meter, written_so_far) as writing:
+        try:
+            for frame, res in quantized:
+                writing.put(frame, res)
+            writing.wait()
+        except MediaError as exc:
+            writing.wait()
+            if writing.written == 0:
+                raise
+            notes.append(f"{exc} The first {writing.written} frames were kept.")
+    if writing.written == 0:
+        raise MediaError("The file holds no frames that could be decoded.")
+    return writing.written, notes
+
+
+class _Writing:
+    """Frames written and measured one at a time on a named second thread."""
+
+    def __init__(self, writer, meter: _Meter, written_so_far: Callable[[int], None]):
+        self.writer, self.meter, self.written_so_far = writer, meter, written_so_far
+        self.written = 0
+        self._pending = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="write")
+
+    def put(self, frame: Decoded, res: QuantizeResult) -> None:
+        """Write ``frame``'s result once the frame before it is written."""
+        self.wait()
+        self._pending = self._pool.submit(self._emit, frame, res)
+
+    def wait(self) -> None:
+        """Wait for the frame being written (if any)."""
+        if self._pending is not None:
+            self._pending.result()
+            self._pending = None
+            self.written += 1
+            self.written_so_far(self.written)
+
+    def _emit(self, frame: Decoded, res: QuantizeResult) -> None:
+        rgb, alpha, duration = frame
+        self.writer.add(res, duration, alpha)
+        self.meter.add(rgb, res.image, alpha)
+
+    def __enter__(self) -> _Writing:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._pool.shutdown()
+
+
+def _length_notes(stream, written: int, notes: list[str]) -> list[str]:
+    # What a person should know about the frames and size, before any other note.
+    out = []
+    if stream.size != stream.original_size:
+        w, h = stream.original_size
+        out.append(f"Scaled down from {w}x{h} to {stream.size[0]}x{stream.size[1]}.")
+    if stream.known_length and written < stream.frames - 1 and not notes:
+        # Rounding of the stated length can cost one frame; more means a short file.
+        out.append(f"The clip gave {written} of the {stream.frames} frames its length "
+                   "promises: it may be damaged or cut short.")
+    return out
+
+
+def _writer(fmt: str, out, stream) -> GifWriter | _Mp4Frames:
+    # The writer of the chosen format; both take (result, duration, alpha).
+    if fmt == "gif":
+        return GifWriter(out, stream.size, loop=stream.loop, transparent=stream.transparent)
+    return _Mp4Frames(out, stream.size, stream.durations)
+
+
+class _Mp4Frames:
+    """An MP4 writer that takes results as :class:`GifWriter` does.
+
+    MP4 has one constant frame rate: a frame that lasts longer than the
+    others is repeated to keep the source's timing (:func:`frame_repeats`).
+    """
+
+    def __init__(self, out, size: tuple[int, int], durations):
+        self.repeats, fps = frame_repeats(durations)
+        self.mp4 = Mp4Writer(out, size, fps=fps)
+        self.frames = 0
+
+    def add(self, result: QuantizeResult, duration: int, alpha=None) -> None:
+        times = self.repeats[min(self.frames, len(self.repeats) - 1)]
         for _ in range(times):
-            writer.add(res.image)
-    meter.add(rgb, res.image, alpha)
+            self.mp4.add(result.image)
+        self.frames += 1
+
+    def __enter__(self) -> _Mp4Frames:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.mp4.__exit__(*exc)
 
 
 def _output_format(destination, format: str | None) -> str:
@@ -246,31 +327,17 @@ def _split_options(options: dict) -> tuple[QuantizeOptions, StableKnobs]:
     )
 
 
+def _global_palette(stream, k: int, opts: QuantizeOptions, report: Progress,
+                    total: int) -> np.ndarray:
+    # The first pass of "global": every frame's colours, for one palette.
+    seen = ((rgb, alpha) for rgb, alpha, _ in _counted(stream.decode(), report, total))
+    return global_centers(seen, k, opts)
+
+
 def _counted(frames, report: Progress, total: int):
     for i, frame in enumerate(frames):
         yield frame
         report(i + 1, total)
-
-
-class _Taken:
-    # An iterator that keeps the items it gave until the caller takes them back.
-    # iter_quantized gives one result per frame, in order, but reads a frame
-    # ahead (made_ahead): the frame behind a result is the oldest one kept
-    # (itertools.tee would buffer up to 57 frames before freeing any).
-    def __init__(self, items):
-        self._items = iter(items)
-        self._given = collections.deque()
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        item = next(self._items)
-        self._given.append(item)
-        return item
-
-    def oldest(self):
-        return self._given.popleft()
 
 
 class _CountingFile:
