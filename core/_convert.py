@@ -24,8 +24,8 @@ import numpy as np
 from core import metrics
 from core._dither import METHODS as DITHER_METHODS
 from core._dither import redraw
+from core._gif_writer import GifWriter
 from core._quantize import QuantizeOptions
-from core._save import GifWriter
 from core._sequence import (
     MODES,
     StableKnobs,
