@@ -24,9 +24,10 @@ from core._cluster import ALGORITHMS, INITS, METRICS
 from core._convert import ConvertReport, convert
 from core._dither import METHODS as DITHER_METHODS
 from core._dither import dither, dither_results
+from core._gif_writer import GifWriter
 from core._quantize import QuantizeOptions, quantize
 from core._result import QuantizeResult
-from core._save import GifWriter, save_gif, save_png, to_bytes
+from core._save import save_gif, save_png, to_bytes
 from core._sequence import MODES, quantize_frames
 from core._stable import CUT_THRESHOLD, DAMPING, HOLD, HYSTERESIS, StableKnobs
 from core._video import MAX_SECONDS as MAX_VIDEO_SECONDS

@@ -24,9 +24,9 @@ import numpy as np
 from core import metrics
 from core._dither import METHODS as DITHER_METHODS
 from core._dither import redraw
+from core._gif_writer import GifWriter
 from core._quantize import QuantizeOptions
 from core._result import QuantizeResult
-from core._save import GifWriter
 from core._sequence import MODES, check_mode_options, global_centers, iter_quantized
 from core._stable import StableKnobs
 from core._stream import open_stream
