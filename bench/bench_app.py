@@ -1,6 +1,7 @@
 """The app as visitors use it: time to see every mode, a full-size export, and the server's memory.
 
-Run from the project root: ``python bench/bench_app.py``. It starts the real
+Run from the project root: ``python -m bench.bench_app`` (it writes its tables
+to ``bench/results/bench_app.md`` too). It starts the real
 app (``streamlit run``), drives it in Debian's Chromium with Playwright, and
 samples the resident memory of the Streamlit process and its children (ffmpeg)
 every 0.2 s. Two cases, each in a fresh server:
@@ -25,13 +26,11 @@ from pathlib import Path
 
 import psutil
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import core
+from bench._common import DATA, recorded
+from tests.app_server import BROWSER_ARGS, CHROMIUM, IDLE, MAIN_UPLOADER, serve
 
-import core  # noqa: E402
-from tests.app_server import BROWSER_ARGS, CHROMIUM, IDLE, MAIN_UPLOADER, serve  # noqa: E402
-
-CLIPS = ROOT.parent / "shared" / "data" / "clips"
+CLIPS = DATA / "clips"
 BIG = "made_zoom_then_still_1280x688.mp4"
 THREE = (BIG, "test.webm", "carphone_pristine.mp4")
 SHOW_TARGET_S, ONE_MB, THREE_MB = 60.0, 690, 1024
@@ -126,8 +125,7 @@ async def session(clips: tuple[str, ...]) -> tuple[list[dict], float, dict]:
 
 def main() -> None:
     if not Path(CHROMIUM).exists() or not (CLIPS / BIG).exists():
-        print(f"skipped: needs {CHROMIUM} and {CLIPS / BIG}")
-        return
+        sys.exit(f"skipped: needs {CHROMIUM} and {CLIPS / BIG}")
     print("| visitors | clip | modes shown (s) | modes | full Stable GIF (s) | GIF MB | errors |")
     print("|---|---|---|---|---|---|---|")
     peaks = {}
@@ -148,4 +146,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recorded("bench_app"):
+        main()

@@ -1,10 +1,11 @@
 """core.convert on a real 1280x688 clip against ffmpeg, and against holding the clip in memory.
 
-Run from the project root: ``python bench/bench_convert.py [k]`` (default k=64).
-Each contender runs in a fresh process, so its peak memory (``VmHWM``, imports
-included) is its own. The three run in turn, five rounds, and each ratio is
-the median of the rounds' ratios: a round's contenders run back to back, so a
-slow spell of a shared machine weighs on all of them alike. Times are medians.
+Run from the project root: ``python -m bench.bench_convert [k]`` (default k=64;
+it writes its table to ``bench/results/bench_convert.md`` too). Each contender
+runs in a fresh process, so its peak memory (``VmHWM``, imports included) is
+its own. The three run in turn, five rounds, and each ratio is the median of
+the rounds' ratios: a round's contenders run back to back, so a slow spell of
+a shared machine weighs on all of them alike. Times are medians.
 
 - ``core.convert`` (stable mode, no dithering), streaming MP4 -> GIF at full size;
 - the naive way: ``core.load_media`` (every frame in memory), ``quantize_frames``,
@@ -27,8 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CLIP = ROOT.parent / "shared" / "data" / "clips" / "made_zoom_then_still_1280x688.mp4"
+from bench._common import DATA, ROOT, recorded
+
+CLIP = DATA / "clips" / "made_zoom_then_still_1280x688.mp4"
 RUNS = 5
 
 CONVERT = r"""
@@ -103,12 +105,10 @@ def rounds(contenders: dict) -> dict:
 def main() -> None:
     k = int(sys.argv[1]) if len(sys.argv) > 1 else 64
     if not CLIP.exists():
-        print(f"skipped: {CLIP} is absent (the shared data folder is not beside the project)")
-        return
+        sys.exit(f"skipped: {CLIP} is absent (the shared data folder is not beside the project)")
     if not Path("/usr/bin/time").exists():
-        print("skipped: /usr/bin/time is needed to measure ffmpeg's peak memory "
-              "(apt-get install -y time)")
-        return
+        sys.exit("skipped: /usr/bin/time is needed to measure ffmpeg's peak memory "
+                 "(apt-get install -y time)")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         rows = rounds({
@@ -135,4 +135,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recorded("bench_convert"):
+        main()

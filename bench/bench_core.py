@@ -1,7 +1,8 @@
 """Speed, quality and memory of the core engine against the naive way and other tools.
 
-Run from the project root: ``python bench/bench_core.py``. Everything is
-measured in this one run and reported as ratios, so machine speed cancels out.
+Run from the project root: ``python -m bench.bench_core`` (it writes its tables
+to ``bench/results/bench_core.md`` too). Everything is measured in this one run
+and reported as ratios, so machine speed cancels out.
 
 1. A still: scikit-learn's ``china.jpg`` upscaled to 1920x1080, k=16, Lab.
    Flickerless vs scikit-learn ``KMeans(n_init=1)`` on all pixels (RGB),
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import io
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -27,11 +27,9 @@ from skimage.color import lab2rgb, rgb2lab
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.datasets import load_sample_image
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import core  # noqa: E402
-from bench._common import DATA, median_time, peak_rss_mb  # noqa: E402
-from core.metrics import flicker, mean_delta_e, quality  # noqa: E402
+import core
+from bench._common import DATA, median_time, peak_rss_mb, recorded
+from core.metrics import flicker, mean_delta_e, quality
 
 K = 16
 
@@ -185,5 +183,6 @@ def bench_gif() -> None:
 
 
 if __name__ == "__main__":
-    bench_still()
-    bench_gif()
+    with recorded("bench_core"):
+        bench_still()
+        bench_gif()

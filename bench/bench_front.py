@@ -1,12 +1,12 @@
 """Where the stable mode's hold sits against gifski and ffmpeg as its two tolerances move.
 
-Run from the project root::
+Run from the project root (it writes its tables to ``bench/results/bench_front.md`` too)::
 
-    python bench/bench_front.py
-    python bench/bench_front.py --clips realshort test --hysteresis 2 3.5 --hold 2.5
-    python bench/bench_front.py --hysteresis 3 3.5 --seeds 0 1 2 3
-    python bench/bench_front.py --hold 2.5 6 --hysteresis 3.5 5 --static-threshold 2 4
-    python bench/bench_front.py --hold 8 --hysteresis 5 --gifski-k 255 --static-threshold 2 4
+    python -m bench.bench_front
+    python -m bench.bench_front --clips realshort test --hysteresis 2 3.5 --hold 2.5
+    python -m bench.bench_front --hysteresis 3 3.5 --seeds 0 1 2 3
+    python -m bench.bench_front --hold 2.5 6 --hysteresis 3.5 5 --static-threshold 2 4
+    python -m bench.bench_front --hold 8 --hysteresis 5 --gifski-k 255 --static-threshold 2 4
 
 The ``"stable"`` mode holds a still pixel while its source stays within
 ``hold`` of its reference, or while what it shows is at most ``hysteresis``
@@ -39,11 +39,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench import bench_peers as peers  # noqa: E402
-from bench._common import DATA  # noqa: E402
-from core._sequence import HOLD, HYSTERESIS  # noqa: E402
+from bench import bench_peers as peers
+from bench._common import DATA, recorded
+from core._sequence import HOLD, HYSTERESIS
 
 
 def our_rows(name: str, frames, durations, knobs: dict, ks, workdir: Path, masks) -> list:
@@ -110,12 +108,9 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> None:
     args = parse_args(argv)
     tools = peers.find_tools()
-    if tools is None:
-        return
     for tool, (exe, how) in tools.items():
         if exe is None:
-            print(f"Skipped: {tool} is missing ({how}); the checks need both peers.")
-            return
+            sys.exit(f"Skipped: {tool} is missing ({how}); the checks need both peers.")
     ks = [peers.FFMPEG_K, args.gifski_k]
     thresholds = args.static_threshold
     settings = list(itertools.product(args.hold, args.hysteresis, args.seeds))
@@ -167,4 +162,5 @@ def main(argv=None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recorded("bench_front"):
+        main()

@@ -1,7 +1,8 @@
 """What the stable mode's hold and the GIF writer's differencing each earn, and what they cost.
 
-Run ``python bench/bench_hold.py`` from the project root (``--clips``, ``--k``
-to narrow it). It prints markdown tables:
+Run ``python -m bench.bench_hold`` from the project root (``--clips``, ``--k``,
+``--no-speed`` to narrow it). It prints markdown tables (and writes them to
+``bench/results/bench_hold.md``):
 
 1. One idea off at a time, on real clips: the stable mode as it is (hold on,
    differenced GIF), without the hold (``hold=0``), with whole frames
@@ -31,11 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import core  # noqa: E402
-from bench._common import DATA, ROOT, peak_rss_mb  # noqa: E402
-from bench.bench_peers import (  # noqa: E402
+import core
+from bench._common import DATA, ROOT, peak_rss_mb, recorded
+from bench.bench_peers import (
     CLIPS,
     decode,
     find_ffmpeg,
@@ -190,8 +189,7 @@ def main(argv=None) -> None:
     parser.add_argument("--no-speed", action="store_true", help="skip the 1280x688 timing")
     args = parser.parse_args(argv)
     if not DATA.is_dir():
-        print(f"Skipped: {DATA} is absent (the shared data folder is not beside the project).")
-        return
+        sys.exit(f"Skipped: {DATA} is absent (the shared data folder is not beside the project).")
     clips = [c for c in CLIPS if c[0] in args.clips and (DATA / c[1]).is_file()]
     print("# The hold and the differenced GIF, one at a time\n")
     ablation(clips, args.k)
@@ -204,4 +202,5 @@ def main(argv=None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recorded("bench_hold"):
+        main()

@@ -1,8 +1,8 @@
 """Peak memory of the app's processing path on the largest inputs the limits accept.
 
-Run from the project root: ``python bench/bench_memory.py [case name part]``. Streamlit
-Community Cloud stops an app that goes over about 1 GB, so every case must
-stay under that.
+Run from the project root: ``python -m bench.bench_memory [case name part]`` (it
+writes its report to ``bench/results/bench_memory.md`` too). Streamlit Community
+Cloud stops an app that goes over about 1 GB, so every case must stay under that.
 
 Each case is built here from real picture content (scikit-image's bundled
 images, panned or enlarged), encoded to file bytes, and then processed in a
@@ -23,16 +23,13 @@ import os
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
 from skimage import data as skdata
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from core.limits import DEFAULT_LIMITS  # noqa: E402
+from bench._common import ROOT, recorded
+from core.limits import DEFAULT_LIMITS
 
 #: Streamlit Community Cloud's memory limit, in MB.
 BUDGET_MB = 1024
@@ -221,4 +218,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    with recorded("bench_memory"):
+        code = main()
+    sys.exit(code)

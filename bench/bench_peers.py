@@ -1,11 +1,11 @@
 """Our GIFs against gifski 1.7.1 and ffmpeg palettegen/paletteuse, measured on the decoded files.
 
-Run from the project root::
+Run from the project root (it writes its tables to ``bench/results/bench_peers.md`` too)::
 
-    python bench/bench_peers.py
-    python bench/bench_peers.py --clips carphone seed --frames 60 --k 16 64 \\
+    python -m bench.bench_peers
+    python -m bench.bench_peers --clips carphone seed --frames 60 --k 16 64 \\
         --static-threshold 1 2 4
-    python bench/bench_peers.py --space din99o   # our palettes fitted in DIN99o
+    python -m bench.bench_peers --space din99o   # our palettes fitted in DIN99o
 
 What it measures. For each clip (the four clips of ``../shared/data/clips``,
 120 frames each, the made clip from frame 65 so the window spans its cut, and
@@ -88,10 +88,8 @@ import PIL
 from PIL import Image
 from skimage.color import rgb2lab
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import core  # noqa: E402
-from bench._common import DATA, ROOT, median_time  # noqa: E402
+import core
+from bench._common import DATA, ROOT, median_time, recorded
 
 #: (short name, path under the data folder, first frame).
 CLIPS = (
@@ -593,19 +591,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
-def find_tools() -> dict | None:
-    """{tool: (binary or None, how found or why not)}; None (after saying so) without the data."""
+def find_tools() -> dict:
+    """{tool: (binary or None, how found or why not)}; exits with the reason without the data."""
     if not DATA.is_dir():
-        print(f"Skipped: {DATA} is absent (the shared data folder is not beside the project).")
-        return None
+        sys.exit(f"Skipped: {DATA} is absent (the shared data folder is not beside the project).")
     return {"gifski": find_gifski(), "ffmpeg": find_ffmpeg()}
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
     tools = find_tools()
-    if tools is None:
-        return
     started = time.perf_counter()
     print("# Our GIFs vs gifski and ffmpeg, scored on the decoded files\n")
     print(f"- Pillow {PIL.__version__}, {os.cpu_count()} CPUs; encode time = median of "
@@ -641,4 +636,5 @@ def main(argv=None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recorded("bench_peers"):
+        main()

@@ -1,6 +1,7 @@
 """DIN99o and Oklab against CIELAB as the space k-means clusters in: colour error, flicker, time.
 
-Run from the project root: ``python bench/bench_spaces.py``. Every input is
+Run from the project root: ``python -m bench.bench_spaces`` (it writes its
+tables to ``bench/results/bench_spaces.md`` too). Every input is
 quantized three times, with ``space="lab"`` (the library's default),
 ``"oklab"`` and ``"din99o"``, everything else equal, and each is compared
 with CIELAB in this one run:
@@ -25,17 +26,14 @@ from __future__ import annotations
 import sys
 import time
 from functools import partial
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import core  # noqa: E402
-from bench._common import DATA, median_time  # noqa: E402
-from core._histogram import pack_rgb, unpack_rgb  # noqa: E402
-from core.limits import DEFAULT_LIMITS, load_within_limits  # noqa: E402
+import core
+from bench._common import DATA, median_time, recorded
+from core._histogram import pack_rgb, unpack_rgb
+from core.limits import DEFAULT_LIMITS, load_within_limits
 
 SPACES = ("lab", "oklab", "din99o")
 #: Each of these is compared with CIELAB.
@@ -169,4 +167,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recorded("bench_spaces"):
+        main()

@@ -1,10 +1,11 @@
 """Benchmark of the animation modes and dithering on the seed GIF: flicker, error, time.
 
-Run ``python bench/bench_temporal.py`` from the project root. It prints
-markdown tables: mode x k (flicker in ΔE76 as :func:`core.metrics.flicker`
-defines it, mean ΔE2000, median time of three runs), the ideas of the stable
-mode switched off one at a time (issues 6 and 10), and the flicker of each
-dithering method with and without the hold.
+Run ``python -m bench.bench_temporal`` from the project root. It prints
+markdown tables (and writes them to ``bench/results/bench_temporal.md``):
+mode x k (flicker in ΔE76 as :func:`core.metrics.flicker` defines it, mean
+ΔE2000, median time of three runs), the ideas of the stable mode switched off
+one at a time (issues 6 and 10), and the flicker of each dithering method with
+and without the hold.
 Needs ``../shared/data/harrypotter_original.gif``.
 """
 
@@ -13,16 +14,13 @@ from __future__ import annotations
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import core
+from bench._common import DATA, recorded
+from core import metrics
+from core._dither import METHODS, dither_results
 
-import core  # noqa: E402
-from core import metrics  # noqa: E402
-from core._dither import METHODS, dither_results  # noqa: E402
-
-CLIP = ROOT.parent / "shared" / "data" / "harrypotter_original.gif"
+CLIP = DATA / "harrypotter_original.gif"
 KS = (4, 8, 16)
 RUNS = 3
 MODES = (
@@ -106,4 +104,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recorded("bench_temporal"):
+        main()

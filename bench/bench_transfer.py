@@ -1,7 +1,7 @@
 """Palette transfer: structure kept and palette fidelity of every method on real image pairs.
 
-Run from the project root: ``python bench/bench_transfer.py``. Prints two
-markdown tables:
+Run from the project root: ``python -m bench.bench_transfer``. Prints two
+markdown tables (and writes them to ``bench/results/bench_transfer.md``):
 
 1. pair x method: structure (SSIM of L* between source and result, 1 best),
    fidelity (mean ΔE2000 from each result pixel to its nearest target palette
@@ -19,18 +19,15 @@ Pairs that need the shared data folder are skipped with a message when it is abs
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 from skimage import data
 from sklearn.datasets import load_sample_image
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import core  # noqa: E402
-from bench._common import DATA, median_time  # noqa: E402
-from core.metrics import flicker  # noqa: E402
-from core.transfer import METHODS, transfer_palette  # noqa: E402
+import core
+from bench._common import DATA, median_time, recorded
+from core.metrics import flicker
+from core.transfer import METHODS, transfer_palette
 
 K = 16
 GIF_FRAMES = 20
@@ -122,5 +119,6 @@ def gif_table() -> None:
 
 
 if __name__ == "__main__":
-    still_table()
-    gif_table()
+    with recorded("bench_transfer"):
+        still_table()
+        gif_table()

@@ -1,4 +1,4 @@
-"""The command line: ``python -m core IN [IN ...] OUT -k 64 --mode stable``.
+"""The command line: ``flickerless IN [IN ...] OUT -k 64 --mode stable`` (or ``python -m core``).
 
 A thin shell over :func:`core.convert`: it parses arguments, names the outputs,
 draws a progress bar on a terminal and turns failures into a message and an
@@ -8,6 +8,7 @@ exit code. No quantization happens here.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -26,9 +27,9 @@ NEAR_BLACK_L, NEAR_WHITE_L = 8.0, 95.0
 
 EPILOG = """\
 examples:
-  python -m core clip.mp4 clip.gif -k 64
-  python -m core in.gif out.gif -k 16 --mode seeded --space rgb --dither bayer
-  python -m core a.mp4 b.webm c.gif gifs/ --max-side 640     (several inputs: OUT is a folder)
+  {prog} clip.mp4 clip.gif -k 64
+  {prog} in.gif out.gif -k 16 --mode seeded --space rgb --dither bayer
+  {prog} a.mp4 b.webm c.gif gifs/ --max-side 640     (several inputs: OUT is a folder)
 
 exit codes: 0 done, 2 bad arguments, 3 an input could not be read,
 4 an output could not be written, 130 interrupted. With several inputs the
@@ -36,14 +37,23 @@ others are still converted, and the exit code is that of the worst failure.
 """
 
 
-def parser() -> argparse.ArgumentParser:
-    """The argument parser (its ``--help`` is the command's manual)."""
+def parser(prog: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser (its ``--help`` is the command's manual).
+
+    Parameters
+    ----------
+    prog : str, optional
+        The command as the user typed it, for the usage line and the examples
+        (``"python -m core"``); by default the running program's file name,
+        ``flickerless`` for the installed script.
+    """
+    prog = prog or os.path.basename(sys.argv[0])
     p = argparse.ArgumentParser(
-        prog="python -m core",
+        prog=prog,
         description="Reduce videos, animated GIFs and images to k colours with k-means,\n"
         "streamed frame by frame at full size. Writes a GIF with an exact palette per\n"
         "frame (or an MP4) and prints its size, flicker and colour error.",
-        epilog=EPILOG,
+        epilog=EPILOG.format(prog=prog),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("inputs", nargs="+", metavar="IN",
@@ -78,9 +88,17 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command; return its exit code."""
-    args = parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    """Run the command; return its exit code.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: the process's).
+    prog : str, optional
+        How the command was invoked, for ``--help`` and error messages (see :func:`parser`).
+    """
+    args = parser(prog).parse_args(argv)
     inputs, output = [Path(p) for p in args.inputs], Path(args.output)
     jobs = _jobs(inputs, output, args.format)
     if jobs is None:

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 import core
 from core import _cli
@@ -50,6 +51,18 @@ def test_help_explains_exit_codes():
     done = run("--help")
     assert done.returncode == 0
     assert "exit codes" in done.stdout and "IN [IN ...] OUT" in done.stdout
+    assert done.stdout.startswith("usage: python -m core ")
+
+
+def test_help_names_the_command_as_invoked(capsys, monkeypatch):
+    # The installed script runs main() with no prog: its usage and examples say its own name.
+    monkeypatch.setattr(sys, "argv", ["/usr/local/bin/flickerless", "--help"])
+    with pytest.raises(SystemExit) as exited:
+        _cli.main()
+    out = capsys.readouterr().out
+    assert exited.value.code == 0
+    assert out.startswith("usage: flickerless ") and "\n  flickerless clip.mp4 " in out
+    assert "python -m core" not in out
 
 
 def test_hold_is_a_knob_of_the_command_line(tmp_path):

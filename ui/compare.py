@@ -81,6 +81,16 @@ def _animation(view: View) -> None:
         for mode, run in runs.items():
             if mode != NAIVE_MODE:
                 st.markdown("- " + flicker_sentence(mode, run, base))
+    _animation_columns(view)
+    st.markdown("##### Flicker frame by frame")
+    st.caption("Lower is steadier. " + FLICKER_HELP)
+    series = {mode_label(m): r.flicker_series for m, r in runs.items()}
+    st.plotly_chart(figures.flicker_chart(series), key="flicker_chart")
+
+
+def _animation_columns(view: View) -> None:
+    # The original, then each mode's result with its flicker, error and file size.
+    media, runs = view.source.media, view.runs
     columns = st.columns(1 + len(runs))
     with columns[0]:
         st.markdown("**Original**")
@@ -95,10 +105,6 @@ def _animation(view: View) -> None:
             right.metric("Error", f"{run.mean_delta_e:.2f}", help="Colour error against the "
                          "original, mean ΔE. " + DELTA_E_HELP)
             st.caption(f"GIF file: **{file_size(len(run.file))}**")
-    st.markdown("##### Flicker frame by frame")
-    st.caption("Lower is steadier. " + FLICKER_HELP)
-    series = {mode_label(m): r.flicker_series for m, r in runs.items()}
-    st.plotly_chart(figures.flicker_chart(series), key="flicker_chart")
 
 
 def _still(view: View) -> None:

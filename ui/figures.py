@@ -200,28 +200,7 @@ def color_cloud(
     order = list(order)
     fig = go.Figure(_pixel_trace(pixels, space, "pixels"))
     if len(centers) > 1:
-        steps = np.unique(np.linspace(0, len(centers) - 1, max_path_frames).round().astype(int))
-        k = min(len(centers[t]) for t in steps)
-        path = np.stack([np.asarray(centers[t])[:k][:, order] for t in steps])  # (T, k, 3)
-        path_colors = np.stack([np.asarray(colors[t])[:k] for t in steps])
-        xs, ys, zs, cs = [], [], [], []
-        for j in range(k):
-            xs += [*path[:, j, 0], None]
-            ys += [*path[:, j, 1], None]
-            zs += [*path[:, j, 2], None]
-            cs += [*_hex(path_colors[:, j]), "#000000"]
-        fig.add_trace(
-            go.Scatter3d(
-                x=xs,
-                y=ys,
-                z=zs,
-                mode="lines+markers",
-                name="centre paths over the frames",
-                line={"color": "rgba(60, 60, 60, 0.45)", "width": 1.5},
-                marker={"size": 3, "color": cs},
-                hoverinfo="skip",
-            )
-        )
+        fig.add_trace(_centre_paths(centers, colors, order, max_path_frames))
     first = np.asarray(centers[0])[:, order]
     hexes = np.array(_hex(colors[0]))
     is_locked = np.isin(hexes, list(locked))
@@ -232,6 +211,32 @@ def color_cloud(
                                "square"))
     _scene(fig, titles)
     return fig
+
+
+def _centre_paths(centers: Sequence[np.ndarray], colors: Sequence[np.ndarray], order: list[int],
+                  max_path_frames: int) -> go.Scatter3d:
+    # Each centre's path through evenly spaced frames, one line per centre (None breaks it),
+    # each point at the colour the centre had then.
+    steps = np.unique(np.linspace(0, len(centers) - 1, max_path_frames).round().astype(int))
+    k = min(len(centers[t]) for t in steps)
+    path = np.stack([np.asarray(centers[t])[:k][:, order] for t in steps])  # (T, k, 3)
+    path_colors = np.stack([np.asarray(colors[t])[:k] for t in steps])
+    xs, ys, zs, cs = [], [], [], []
+    for j in range(k):
+        xs += [*path[:, j, 0], None]
+        ys += [*path[:, j, 1], None]
+        zs += [*path[:, j, 2], None]
+        cs += [*_hex(path_colors[:, j]), "#000000"]
+    return go.Scatter3d(
+        x=xs,
+        y=ys,
+        z=zs,
+        mode="lines+markers",
+        name="centre paths over the frames",
+        line={"color": "rgba(60, 60, 60, 0.45)", "width": 1.5},
+        marker={"size": 3, "color": cs},
+        hoverinfo="skip",
+    )
 
 
 def _pixel_trace(pixels: np.ndarray, space: str, name: str, size: float = 3,
@@ -357,17 +362,7 @@ def transfer_mapping(
     -------
     plotly.graph_objects.Figure
     """
-    # Each row is drawn largest share first; keep track of where each entry went.
-    s_order = np.argsort(-source.shares, kind="stable")
-    t_order = np.argsort(-target.shares, kind="stable")
-    s_pos = np.empty(len(source), dtype=float)
-    s_pos[s_order] = np.arange(len(source))
-    t_pos = np.empty(len(target), dtype=float)
-    t_pos[t_order] = np.arange(len(target))
-    # Spread both rows over the same width, whatever their lengths.
-    width = max(len(source), len(target)) - 1 or 1
-    s_x = s_pos * width / max(len(source) - 1, 1)
-    t_x = t_pos * width / max(len(target) - 1, 1)
+    s_x, t_x, width = _row_positions(source, target)
     fig = go.Figure()
     if mapping is not None:
         xs, ys = [], []
@@ -379,23 +374,8 @@ def transfer_mapping(
                 x=xs, y=ys, mode="lines", line={"color": "#999", "width": 1.5}, hoverinfo="skip"
             )
         )
-    for x, pal, y, name in ((s_x, source, 1.0, "source"), (t_x, target, 0.0, "target")):
-        hexes = pal.hex
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=np.full(len(pal), y),
-                mode="markers",
-                marker={
-                    "symbol": "square",
-                    "size": 26,
-                    "color": hexes,
-                    "line": {"color": "#555", "width": 1},
-                },
-                customdata=np.column_stack([hexes, [f"{100 * s:.1f}%" for s in pal.shares]]),
-                hovertemplate=name + " %{customdata[0]} (%{customdata[1]})<extra></extra>",
-            )
-        )
+    fig.add_trace(_swatch_row(s_x, source, 1.0, "source"))
+    fig.add_trace(_swatch_row(t_x, target, 0.0, "target"))
     fig.update_layout(
         showlegend=False,
         xaxis={"visible": False, "range": [-0.7, width + 0.7]},
@@ -410,6 +390,36 @@ def transfer_mapping(
         height=220,
     )
     return fig
+
+
+def _row_positions(source: Palette, target: Palette) -> tuple[np.ndarray, np.ndarray, int]:
+    # The x of each entry (in palette order) of both rows: each row is drawn largest share
+    # first, and both are spread over the same width, whatever their lengths.
+    width = max(len(source), len(target)) - 1 or 1
+
+    def row(pal: Palette) -> np.ndarray:
+        rank = np.empty(len(pal), dtype=float)
+        rank[np.argsort(-pal.shares, kind="stable")] = np.arange(len(pal))
+        return rank * width / max(len(pal) - 1, 1)
+
+    return row(source), row(target), width
+
+
+def _swatch_row(x: np.ndarray, pal: Palette, y: float, name: str) -> go.Scatter:
+    hexes = pal.hex
+    return go.Scatter(
+        x=x,
+        y=np.full(len(pal), y),
+        mode="markers",
+        marker={
+            "symbol": "square",
+            "size": 26,
+            "color": hexes,
+            "line": {"color": "#555", "width": 1},
+        },
+        customdata=np.column_stack([hexes, [f"{100 * s:.1f}%" for s in pal.shares]]),
+        hovertemplate=name + " %{customdata[0]} (%{customdata[1]})<extra></extra>",
+    )
 
 
 def transfer_result(result_pixels: np.ndarray, space: str, target: Palette) -> go.Figure:

@@ -33,31 +33,13 @@ def show(view: View) -> None:
         "One result beside the original, as large as the page allows. Zoom in to see the "
         "pixels themselves: each becomes a 2x2 or 4x4 block, enlarged without smoothing."
     )
-    top = st.columns([3, 2])
-    if "still" in runs:
-        mode = "still"
-    else:
-        mode = top[0].segmented_control(
-            "Result", list(runs), key="large_mode", format_func=short_label, required=True,
-            default="stable" if "stable" in runs else next(iter(runs)),
-        )
-    zoom = top[1].segmented_control(
-        "Zoom", ZOOMS, key="large_zoom", required=True, default=1,
-        format_func=lambda z: "Whole picture" if z == 1 else f"{z}x",
-        help="2x and 4x show a part of the picture, each pixel as a block of 2x2 or 4x4.",
-    )
+    mode, zoom = _result_and_zoom(runs)
     index = 0
     if media.is_animated:
         index = st.slider(
             "Frame", 1, len(media.frames), 1, key=f"large_frame:{view.source.key}",
         ) - 1
-    across = down = 0.5
-    if zoom > 1:
-        left, right = st.columns(2)
-        across = left.slider("Look across (left → right)", 0, 100, 50, key="large_across",
-                             format="%d%%") / 100
-        down = right.slider("Look down (top → bottom)", 0, 100, 50, key="large_down",
-                            format="%d%%") / 100
+    across, down = _where_to_look(zoom)
     run = runs[mode]
     settings = view.settings if mode == "still" else mode_settings(view.settings, mode)
     result = result_frame(view.source.key, settings, mode, index, run.file)
@@ -79,3 +61,33 @@ def show(view: View) -> None:
     kind = "GIF" if media.is_animated else "PNG"
     st.caption(f"Showing {frame}{where}. The {kind} file of this result is "
                f"{file_size(len(run.file))}.")
+
+
+def _result_and_zoom(runs: dict) -> tuple[str, int]:
+    # Which result to show (a still has only one) and how many screen pixels per pixel.
+    top = st.columns([3, 2])
+    if "still" in runs:
+        mode = "still"
+    else:
+        mode = top[0].segmented_control(
+            "Result", list(runs), key="large_mode", format_func=short_label, required=True,
+            default="stable" if "stable" in runs else next(iter(runs)),
+        )
+    zoom = top[1].segmented_control(
+        "Zoom", ZOOMS, key="large_zoom", required=True, default=1,
+        format_func=lambda z: "Whole picture" if z == 1 else f"{z}x",
+        help="2x and 4x show a part of the picture, each pixel as a block of 2x2 or 4x4.",
+    )
+    return mode, zoom
+
+
+def _where_to_look(zoom: int) -> tuple[float, float]:
+    # Zoomed in, the part shown: its centre as fractions across and down (the middle unzoomed).
+    if zoom <= 1:
+        return 0.5, 0.5
+    left, right = st.columns(2)
+    across = left.slider("Look across (left → right)", 0, 100, 50, key="large_across",
+                         format="%d%%") / 100
+    down = right.slider("Look down (top → bottom)", 0, 100, 50, key="large_down",
+                        format="%d%%") / 100
+    return across, down

@@ -105,6 +105,26 @@ def sidebar() -> Settings:
         "Number of colours (k)", K_MIN, K_MAX, key="k",
         help="How many colours the result may use: fewer colours, stronger effect.",
     )
+    clustering = _clustering_knobs(sb)
+    lightness = _lightness_knobs(sb)
+    seed = sb.number_input(
+        "Seed", 0, SEED_MAX, step=1, key="seed",
+        help="Fixes every random choice: the same seed and settings give the same result.",
+    )
+    dither = sb.radio(
+        "Dithering", list(DITHER_LABELS), key="dither", format_func=DITHER_LABELS.get,
+        help="Mix palette colours in fine patterns to suggest the missing ones. Ordered "
+        "dithering keeps still areas still; error diffusion shimmers in animations.",
+    )
+    knobs = _stable_knobs(sb)
+    colors = locked.editor(sb, K_MAX)
+    sb.caption(_limits_note())
+    options = core.QuantizeOptions(**clustering, **lightness, seed=int(seed), locked=colors)
+    return Settings(k=int(k), options=options, dither=dither, knobs=knobs)
+
+
+def _clustering_knobs(sb) -> dict:
+    # How colours are told apart and grouped: the space, distance, algorithm and start.
     space = sb.radio(
         "Colour space", list(SPACE_LABELS), key="space", format_func=SPACE_LABELS.get,
         help="Where 'how different are two colours' is measured: Lab and Oklab follow the "
@@ -126,6 +146,11 @@ def sidebar() -> Settings:
         help="Where the colour groups start before being refined: k-means++ spreads them "
         "out, random picks pixels at random.",
     )
+    return {"space": space, "metric": metric, "algorithm": algorithm, "init": init}
+
+
+def _lightness_knobs(sb) -> dict:
+    # Which pixels choose the colours: near-black and near-white ones may sit out.
     no_black = sb.checkbox(
         "Ignore near-black pixels", key="no_black",
         help=f"Pixels darker than L* {NEAR_BLACK_L:g} (e.g. black bars) do not choose colours; "
@@ -136,15 +161,13 @@ def sidebar() -> Settings:
         help=f"Pixels lighter than L* {NEAR_WHITE_L:g} (e.g. a white background) do not choose "
         "colours; they still get the nearest one.",
     )
-    seed = sb.number_input(
-        "Seed", 0, SEED_MAX, step=1, key="seed",
-        help="Fixes every random choice: the same seed and settings give the same result.",
-    )
-    dither = sb.radio(
-        "Dithering", list(DITHER_LABELS), key="dither", format_func=DITHER_LABELS.get,
-        help="Mix palette colours in fine patterns to suggest the missing ones. Ordered "
-        "dithering keeps still areas still; error diffusion shimmers in animations.",
-    )
+    return {
+        "min_lightness": NEAR_BLACK_L if no_black else None,
+        "max_lightness": NEAR_WHITE_L if no_white else None,
+    }
+
+
+def _stable_knobs(sb) -> core.StableKnobs:
     with sb.expander("Stable mode (animations)"):
         hysteresis = st.slider(
             "Hysteresis (ΔE)", *HYSTERESIS_RANGE[:2], step=HYSTERESIS_RANGE[2], key="hysteresis",
@@ -156,9 +179,12 @@ def sidebar() -> Settings:
             help="A palette colour holds still until its group of pixels has moved this much: "
             "stops whole areas from changing shade. The defaults work; 0 turns it off.",
         )
-    colors = locked.editor(sb, K_MAX)
+    return core.StableKnobs(hysteresis=float(hysteresis), damping=float(damping))
+
+
+def _limits_note() -> str:
     limits = DEFAULT_LIMITS
-    sb.caption(
+    return (
         f"**Limits:** files up to {limits.max_upload_mb} MB, images up to "
         f"{limits.max_decode_pixels / 1e6:.0f} megapixels, animations up to {limits.max_frames} "
         f"frames, clips up to {core.MAX_VIDEO_SECONDS:g} s. The comparison runs on a preview "
@@ -166,15 +192,3 @@ def sidebar() -> Settings:
         f"({limits.max_total_pixels / 1e6:.0f} over all frames); Export makes full-size GIFs "
         f"up to {limits.max_export_side} px on the longer side."
     )
-    options = core.QuantizeOptions(
-        space=space,
-        metric=metric,
-        algorithm=algorithm,
-        init=init,
-        seed=int(seed),
-        min_lightness=NEAR_BLACK_L if no_black else None,
-        max_lightness=NEAR_WHITE_L if no_white else None,
-        locked=colors,
-    )
-    knobs = core.StableKnobs(hysteresis=float(hysteresis), damping=float(damping))
-    return Settings(k=int(k), options=options, dither=dither, knobs=knobs)
