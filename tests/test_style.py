@@ -17,17 +17,6 @@ MAX_FUNCTION_LINES = 50
 MAX_MODULE_LINES = 500
 SOURCES = sorted([*ROOT.glob("core/*.py"), *ROOT.glob("ui/*.py"), ROOT / "streamlit_app.py"])
 
-# Over the limits, and being split on other branches right now (the stable mode moves out of
-# core/_sequence.py, the GIF writer out of core/_save.py's long _write, core.convert into
-# steps). Each entry must still be over: a name left here after its split fails the test.
-KNOWN_OFFENDERS = {
-    "core/_sequence.py",
-    "core/_sequence.py: stable_step",
-    "core/_save.py",
-    "core/_save.py: GifWriter._write",
-    "core/_convert.py: convert",
-}
-
 _NOT_CODE = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
              tokenize.ENCODING, tokenize.ENDMARKER}
 
@@ -78,16 +67,11 @@ def offenders() -> dict[str, int]:
 
 
 def test_no_function_or_module_is_too_long():
-    over = {name: size for name, size in offenders().items() if name not in KNOWN_OFFENDERS}
+    over = offenders()
     assert not over, (
         f"over {MAX_FUNCTION_LINES} code lines (a function) or {MAX_MODULE_LINES} lines "
         f"(a module): {over}"
     )
-
-
-def test_the_known_offenders_are_still_over():
-    stale = KNOWN_OFFENDERS - set(offenders())
-    assert not stale, f"no longer over the limits: remove {sorted(stale)} from KNOWN_OFFENDERS"
 
 
 def test_the_count_leaves_out_docstrings_comments_and_blank_lines():
