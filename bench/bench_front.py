@@ -10,7 +10,7 @@ Run from the project root (it writes its tables to ``bench/results/bench_front.m
 
 The ``"stable"`` mode holds a still pixel while its source stays within
 ``hold`` of its reference, or while what it shows is at most ``hysteresis``
-worse than the best entry now (:func:`core._temporal.hold_pixels`). Larger
+worse than the best entry now (:meth:`core._hold.PixelHold.choose`). Larger
 tolerances hold more: less flicker and smaller files, at more colour error.
 This bench runs the checks of ``bench/bench_peers.py`` (the issue's target)
 once for every pair of ``--hold`` and ``--hysteresis`` values, against peers
@@ -41,7 +41,7 @@ from pathlib import Path
 
 from bench import bench_peers as peers
 from bench._common import DATA, recorded
-from core._sequence import HOLD, HYSTERESIS
+from core import HOLD, HYSTERESIS
 
 
 def our_rows(name: str, frames, durations, knobs: dict, ks, workdir: Path, masks) -> list:
