@@ -14,12 +14,13 @@ Everything the app does is a plain call here::
 
 What is listed in ``__all__`` is the public API, with the public submodules
 ``core.metrics``, ``core.palette``, ``core.colorspace``, ``core.limits``,
-``core.media``, ``core.samples``, ``core.transfer`` and ``core.errors``.
+``core.media``, ``core.samples``, ``core.transfer``, ``core.units`` and
+``core.errors``.
 Modules whose names start with an underscore are internal (as in
 scikit-learn): their contents may change without notice.
 """
 
-from core import colorspace, limits, metrics, palette, samples, transfer
+from core import colorspace, limits, metrics, palette, samples, transfer, units
 from core._cluster import ALGORITHMS, INITS, METRICS
 from core._convert import ConvertReport, convert
 from core._dither import METHODS as DITHER_METHODS
@@ -87,4 +88,5 @@ __all__ = [
     "to_swatch_png",
     "transfer",
     "transfer_palette",
+    "units",
 ]

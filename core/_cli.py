@@ -15,10 +15,12 @@ from pathlib import Path
 from core._cluster import ALGORITHMS, INITS, METRICS
 from core._convert import FORMATS, ConvertReport, convert
 from core._dither import METHODS as DITHER_METHODS
+from core._part import MAX_PART_FPS
 from core._sequence import MODES
 from core._stable import DAMPING, HOLD, HYSTERESIS
 from core.colorspace import SPACES
 from core.errors import MediaError
+from core.units import count, file_size
 
 #: Exit codes: what failed, for scripts that call this one.
 OK, USAGE, UNREADABLE, UNWRITABLE, INTERRUPTED = 0, 2, 3, 4, 130
@@ -29,6 +31,7 @@ EPILOG = """\
 examples:
   {prog} clip.mp4 clip.gif -k 64
   {prog} in.gif out.gif -k 16 --mode seeded --space rgb --dither bayer
+  {prog} phone.mp4 part.gif --start 2 --end 6 --fps 15 --width 640
   {prog} a.mp4 b.webm c.gif gifs/ --max-side 640     (several inputs: OUT is a folder)
 
 exit codes: 0 done, 2 bad arguments, 3 an input could not be read,
@@ -80,7 +83,16 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--hold", type=float, default=HOLD,
                    help="stable mode, ΔE: how far a still pixel's source may stray before it "
                         "is drawn again (0: no hold)")
-    p.add_argument("--max-side", type=int, default=None,
+    p.add_argument("--start", type=float, default=0.0, metavar="SECONDS",
+                   help="start the part at this second (default 0)")
+    p.add_argument("--end", type=float, default=None, metavar="SECONDS",
+                   help="end the part at this second (default: the end)")
+    p.add_argument("--fps", type=float, default=None,
+                   help="at most this many frames a second, e.g. 25, 20, 15, 10 (default: keep); "
+                        f"at most {MAX_PART_FPS:g}: browsers slow frames under 20 ms")
+    p.add_argument("--width", type=_pixels, default=None,
+                   help="output width in pixels, aspect kept (default: the source's)")
+    p.add_argument("--max-side", type=_pixels, default=None,
                    help="downscale so no side is longer (default: keep the size)")
     p.add_argument("--format", choices=FORMATS, default=None,
                    help="output format (default: from the output's extension, else gif)")
@@ -104,8 +116,13 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     if jobs is None:
         print(f"error: with {len(inputs)} inputs, {output} must be a folder", file=sys.stderr)
         return USAGE
+    same = [str(src) for src, target in jobs if _same_file(src, target)]
+    if same:
+        print(f"error: the output would overwrite its input {same[0]}", file=sys.stderr)
+        return USAGE
     options = dict(
         mode=args.mode, dither=args.dither, format=args.format, max_side=args.max_side,
+        start=args.start, end=args.end, fps=args.fps, width=args.width,
         space=args.space, metric=args.metric, algorithm=args.algorithm, init=args.init,
         seed=args.seed, hysteresis=args.hysteresis, damping=args.damping,
         hold=args.hold,
@@ -142,8 +159,8 @@ def summary(source: Path, target: Path, report: ConvertReport) -> str:
     """One line a person reads: what was written, how big, how good."""
     flicker = "n/a" if report.flicker != report.flicker else f"{report.flicker:.2f}"
     line = (
-        f"{source} -> {target}: {report.frames} frames, {report.width}x{report.height}, "
-        f"{report.bytes / 1e6:.1f} MB, flicker {flicker}, "
+        f"{source} -> {target}: {count(report.frames, 'frame')}, "
+        f"{report.width}x{report.height}, {file_size(report.bytes)}, flicker {flicker}, "
         f"mean ΔE2000 {report.mean_delta_e:.2f}, {report.seconds:.1f} s"
     )
     return "\n".join([line, *(f"  note: {n}" for n in report.notes)])
@@ -157,6 +174,24 @@ def _jobs(inputs: list[Path], output: Path, fmt: str | None):
     output.mkdir(parents=True, exist_ok=True)
     suffix = "." + (fmt or "gif")
     return [(src, output / (src.stem + suffix)) for src in inputs]
+
+
+def _pixels(text: str) -> int:
+    # A size in pixels for argparse: a whole number of at least 1.
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of pixels >= 1")
+    return value
+
+
+def _same_file(source: Path, target: Path) -> bool:
+    try:
+        return target.exists() and os.path.samefile(source, target)
+    except OSError:
+        return False
 
 
 def _fail(bar, message: str) -> None:

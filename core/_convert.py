@@ -12,8 +12,8 @@ from __future__ import annotations
 import collections
 import contextlib
 import os
-import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
@@ -25,6 +25,7 @@ from core import metrics
 from core._dither import METHODS as DITHER_METHODS
 from core._dither import redraw
 from core._gif_writer import GifWriter
+from core._part import Part
 from core._quantize import QuantizeOptions
 from core._result import QuantizeResult
 from core._sequence import MODES, check_mode_options, global_centers, iter_quantized
@@ -35,6 +36,8 @@ from core._video import MAX_FPS, MAX_FRAMES, MAX_SECONDS, Mp4Writer, frame_repea
 from core.errors import MediaError
 
 FORMATS = ("gif", "mp4")
+#: Image formats that an output name may end in but convert does not write.
+WRONG_SUFFIXES = ("png", "webp", "apng", "jpg", "jpeg", "webm", "mov", "avi", "mkv")
 #: Flicker and ΔE are measured on a lattice of about this many pixels per frame
 #: (every s-th row and column): an unbiased estimate of the whole-frame means
 #: at a small fraction of the cost on a 1280x688 frame.
@@ -89,6 +92,10 @@ def convert(
     dither: str = "none",
     format: str | None = None,
     max_side: int | None = None,
+    start: float = 0.0,
+    end: float | None = None,
+    fps: float | None = None,
+    width: int | None = None,
     max_frames: int = MAX_FRAMES,
     max_fps: float = MAX_FPS,
     max_seconds: float = MAX_SECONDS,
@@ -117,6 +124,14 @@ def convert(
     max_side : int, optional
         Downscale (aspect kept) so no side of the output is longer than this;
         by default the source's size is kept.
+    start, end : float
+        The part to convert, in seconds from the beginning of the source
+        (``end=None``: to its end).
+    fps : float, optional
+        At most this many frames a second (0 < fps <= 50); frames are
+        dropped and the kept ones last longer, so the timing stays.
+    width : int, optional
+        Output width in pixels (aspect kept, never wider than the source).
     max_frames, max_fps, max_seconds
         Caps on what is read (defaults 300 frames, 30 fps, 20 s).
     progress : callable(done, total), optional
@@ -145,11 +160,11 @@ def convert(
     check_choice("mode", mode, MODES)
     check_choice("dither", dither, DITHER_METHODS)
     fmt = _output_format(destination, format)
-    opts, knobs = _split_options(options)
-    check_mode_options(mode, opts)
+    opts, knobs = _split_options(mode, options)
     report = progress or (lambda done, total: None)
+    part = Part(start, end, fps, width)
     with open_stream(source, max_side=max_side, max_frames=max_frames, max_fps=max_fps,
-                     max_seconds=max_seconds) as stream, _output(destination) as out:
+                     max_seconds=max_seconds, part=part) as stream, _output(destination) as out:
         # "global" reads the clip twice: once for its palette, once to write.
         total = (2 if mode == "global" else 1) * stream.frames
         first = total - stream.frames
@@ -307,24 +322,33 @@ class _Mp4Frames:
 
 
 def _output_format(destination, format: str | None) -> str:
+    # The format asked for, else the one the destination's name ends in (GIF
+    # for a file object); a name ending in another format's extension is refused
+    # rather than written as a GIF under that name.
     if format is not None:
         return check_choice("format", format, FORMATS)
-    if isinstance(destination, (str, os.PathLike)):
-        return "mp4" if Path(destination).suffix.lower() == ".mp4" else "gif"
+    if not isinstance(destination, (str, os.PathLike)):
+        return "gif"
+    suffix = Path(destination).suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    if suffix in WRONG_SUFFIXES:
+        raise ValueError(f"{Path(destination).name}: convert writes GIF or MP4; name the "
+                         "output .gif or .mp4 (core.save_png writes one image as PNG).")
     return "gif"
 
 
-def _split_options(options: dict) -> tuple[QuantizeOptions, StableKnobs]:
+def _split_options(mode: str, options: dict) -> tuple[QuantizeOptions, StableKnobs]:
+    # The clustering options and the stable mode's knobs, each checked.
     quantize_names = {f.name for f in fields(QuantizeOptions)}
     knob_names = {f.name for f in fields(StableKnobs)}
     unknown = set(options) - quantize_names - knob_names
     if unknown:
         choices = tuple(sorted(quantize_names | knob_names))
         raise ValueError(f"unknown option(s) {sorted(unknown)}; choose from {choices}.")
-    return (
-        QuantizeOptions(**{n: v for n, v in options.items() if n in quantize_names}),
-        StableKnobs(**{n: v for n, v in options.items() if n in knob_names}),
-    )
+    opts = QuantizeOptions(**{n: v for n, v in options.items() if n in quantize_names})
+    check_mode_options(mode, opts)
+    return opts, StableKnobs(**{n: v for n, v in options.items() if n in knob_names})
 
 
 def _global_palette(stream, k: int, opts: QuantizeOptions, report: Progress,
@@ -357,8 +381,10 @@ def _output(destination):
         yield _CountingFile(destination)
         return
     target = Path(destination)
-    fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
-                                   dir=target.parent)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.partial")
+    # Made with the mode any new file gets (0666 less the umask: 0644 as a rule),
+    # not a temporary file's 0600, as it becomes the output.
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
             counting = _CountingFile(fh)

@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 
 from core._image import image_frames, open_image
-from core._media_base import MAX_PIXELS, read_source
+from core._media_base import MAX_PIXELS, capped_side, read_source
+from core._part import Part, retimed, side_for_width
 from core._video import (
     MAX_FPS,
     MAX_FRAMES,
@@ -27,6 +29,9 @@ from core._video import (
     private_file,
 )
 from core.errors import MediaError
+
+#: The whole source, at its own rate and size.
+WHOLE = Part()
 
 #: One decoded frame: RGB, alpha (or None) and how long it shows, in ms.
 Frame = tuple[np.ndarray, "np.ndarray | None", int]
@@ -86,6 +91,7 @@ def open_stream(
     max_fps: float = MAX_FPS,
     max_seconds: float = MAX_SECONDS,
     max_pixels: int = MAX_PIXELS,
+    part: Part = WHOLE,
 ) -> Iterator[Stream]:
     """Open a path, bytes or file object for decoding frame by frame.
 
@@ -99,6 +105,8 @@ def open_stream(
         Caps on what is decoded (a clip's rate and length; frames of any source).
     max_pixels : int
         Largest canvas accepted, checked before decoding.
+    part : Part
+        The seconds, frame rate and width to keep (the whole source by default).
 
     Yields
     ------
@@ -118,14 +126,18 @@ def open_stream(
             if path is None:
                 path = files.enter_context(private_file(data))
             del data  # a clip is read from its file; its bytes need not stay in memory
-            yield _video_stream(str(path), max_side, max_frames, max_fps, max_seconds, max_pixels)
+            yield _video_stream(str(path), part, max_side, max_frames, max_fps, max_seconds,
+                                max_pixels)
         else:
-            yield _image_stream(data, max_side, max_frames, max_pixels)
+            yield _image_stream(data, part, max_side, max_frames, max_pixels)
 
 
-def _video_stream(path, max_side, max_frames, max_fps, max_seconds, max_pixels) -> Stream:
-    caps = dict(max_pixels=max_pixels, max_frames=max_frames, max_fps=max_fps,
-                max_seconds=max_seconds, max_side=max_side)
+def _video_stream(path, part: Part, max_side, max_frames, max_fps, max_seconds,
+                  max_pixels) -> Stream:
+    caps = dict(max_pixels=max_pixels, max_frames=max_frames,
+                max_fps=max_fps if part.fps is None else min(max_fps, part.fps),
+                max_seconds=max_seconds, max_side=max_side, start=part.start, end=part.end,
+                width=part.width)
     info, frames = open_video(path, **caps)
     frames.close()  # only the facts were wanted; each decode() starts ffmpeg anew
 
@@ -138,31 +150,50 @@ def _video_stream(path, max_side, max_frames, max_fps, max_seconds, max_pixels) 
                   info.clip_frames > 0, decode)
 
 
-def _image_stream(data: bytes, max_side, max_frames, max_pixels) -> Stream:
+def _image_stream(data: bytes, part: Part, max_side, max_frames, max_pixels) -> Stream:
     caps = dict(max_pixels=max_pixels, max_frames=max_frames, max_side=max_side)
+
+    def frames(im, plan) -> Iterator[Frame]:
+        decoded = image_frames(im, plan, max_pixels)
+        same_time = part.start == 0 and part.end is None and part.fps is None
+        return decoded if same_time else retimed(decoded, part)
+
     im, plan = open_image(data, **caps)
     # A first pass settles the canvas (GIF frames may grow it), transparency and
     # timing, holding one frame at a time; decode() then pads every frame alike.
     heights, widths, durations, transparent = [], [], [], False
-    for rgb, alpha, duration in image_frames(im, plan, max_pixels):
+    for rgb, alpha, duration in frames(im, plan):
         heights.append(rgb.shape[0])
         widths.append(rgb.shape[1])
         durations.append(duration)
         transparent |= alpha is not None and bool((alpha < 128).any())
     if not durations:
-        raise MediaError("The file holds no frames.")
-    width, height = max(widths), max(heights)
+        raise MediaError("The file holds no frames." if part.start == 0 else
+                         f"The file holds no frames from {part.start:g} s on.")
+    canvas = max(widths), max(heights)
     grows = len(set(heights)) > 1 or len(set(widths)) > 1
     transparent |= grows
+    size = capped_side(canvas, side_for_width(canvas, part.width, None))
 
     def decode() -> Iterator[Frame]:
         im, plan = open_image(data, **caps)
-        for rgb, alpha, duration in image_frames(im, plan, max_pixels):
-            yield (*_on_canvas(rgb, alpha, (width, height), transparent), duration)
+        for rgb, alpha, duration in frames(im, plan):
+            rgb, alpha = _on_canvas(rgb, alpha, canvas, transparent)
+            yield (*_resized(rgb, alpha, size), duration)
 
-    original = plan.original_size or (width, height)
-    return Stream((width, height), original, len(durations), tuple(durations), plan.loop,
+    original = plan.original_size or canvas
+    return Stream(size, original, len(durations), tuple(durations), plan.loop,
                   transparent, False, True, decode)
+
+
+def _resized(rgb, alpha, size):
+    # Frames narrowed to the part's width (alpha without blending, so it stays a mask).
+    if rgb.shape[1] == size[0] and rgb.shape[0] == size[1]:
+        return rgb, alpha
+    rgb = np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.LANCZOS))
+    if alpha is not None:
+        alpha = np.asarray(Image.fromarray(alpha).resize(size, Image.Resampling.NEAREST))
+    return rgb, alpha
 
 
 def _on_canvas(rgb, alpha, size, transparent):

@@ -27,6 +27,7 @@ from core._media_base import (
     fitted_size,
     frame_budget,
 )
+from core._part import side_for_width
 from core.errors import MediaError
 
 #: File name extensions of the video formats read.
@@ -84,6 +85,9 @@ class VideoInfo:
     clip_frames : int
         Frames the first ``max_seconds`` would give at ``rate`` without the
         ``max_frames`` cap (0 when the file states no duration).
+    seconds : float
+        Seconds of the clip from the start asked for to its end, as the file
+        states them (0 when it states none): what a cut is measured against.
     """
 
     size: tuple[int, int]
@@ -91,6 +95,7 @@ class VideoInfo:
     rate: float
     expected_frames: int
     clip_frames: int
+    seconds: float = 0.0
 
     @property
     def duration_ms(self) -> int:
@@ -117,6 +122,9 @@ def open_video(
     max_frame_pixels: int | None = None,
     max_total_pixels: int | None = None,
     max_side: int | None = None,
+    start: float = 0.0,
+    end: float | None = None,
+    width: int | None = None,
 ) -> tuple[VideoInfo, Iterator[np.ndarray]]:
     """Start decoding a clip: what it will give, and its frames one at a time.
 
@@ -128,6 +136,11 @@ def open_video(
         As in :func:`load_video`.
     max_side : int, optional
         Downscale (aspect kept) so that neither side is longer than this.
+    start, end : float
+        Decode from ``start`` seconds to ``end`` (the end of the clip when
+        None), at most ``max_seconds`` of it; ffmpeg seeks to ``start``.
+    width : int, optional
+        Downscale (aspect kept) to at most this width.
 
     Returns
     -------
@@ -144,30 +157,44 @@ def open_video(
     """
     check_caps(max_frames, max_fps, max_seconds, max_pixels)
     max_frames, max_fps, max_seconds = int(max_frames), float(max_fps), float(max_seconds)
+    length = max_seconds if end is None else min(max_seconds, end - start)
+    reader, meta, file_size = _start_reading(path, start, length, max_pixels)
+    fps = float(meta.get("fps") or 0.0) or 25.0
+    rate = min(fps, max_fps)
+    # ffmpeg states the whole file's duration; the part is what remains after start.
+    stated = float(meta.get("duration") or 0.0)
+    if 0 < stated <= start:
+        reader.close()
+        raise MediaError(f"The clip is {stated:.1f} s long: it has nothing from {start:g} s on.")
+    duration = max(0.0, stated - start)
+    expected = max_frames
+    if duration > 0:
+        expected = min(max_frames, max(1, int(np.ceil(min(duration, length) * rate))))
+    size = fitted_size(file_size, frame_budget(max_frame_pixels, max_total_pixels, expected))
+    size = capped_side(size, side_for_width(size, width, max_side))
+    clip_frames = int(round(min(duration, length) * rate))
+    info = VideoInfo(size, file_size, rate, expected, clip_frames, duration)
+    return info, _frames(reader, file_size, size, fps, rate, max_frames)
+
+
+def _start_reading(path: str, start: float, length: float, max_pixels: int):
+    # ffmpeg's frame reader from ``start`` for ``length`` seconds, its metadata and
+    # the file's (width, height), checked against ``max_pixels``.
+    seek = ["-ss", f"{start:g}"] if start > 0 else []
     try:
-        reader = imageio_ffmpeg.read_frames(path, input_params=["-t", f"{max_seconds:g}"])
+        reader = imageio_ffmpeg.read_frames(path, input_params=[*seek, "-t", f"{length:g}"])
         meta = next(reader)
     except (OSError, RuntimeError, ValueError, StopIteration, KeyError) as exc:
         raise MediaError(UNREADABLE) from exc
     try:
-        width, height = (int(v) for v in meta["size"])
-        check_pixels((width, height), max_pixels, "video")
+        file_size = tuple(int(v) for v in meta["size"])
+        check_pixels(file_size, max_pixels, "video")
     except (MediaError, KeyError, TypeError, ValueError) as exc:
         reader.close()
         if isinstance(exc, MediaError):
             raise
         raise MediaError(UNREADABLE) from exc
-    fps = float(meta.get("fps") or 0.0) or 25.0
-    rate = min(fps, max_fps)
-    duration = float(meta.get("duration") or 0.0)
-    expected = max_frames
-    if duration > 0:
-        expected = min(max_frames, max(1, int(np.ceil(min(duration, max_seconds) * rate))))
-    size = fitted_size((width, height), frame_budget(max_frame_pixels, max_total_pixels, expected))
-    size = capped_side(size, max_side)
-    clip_frames = int(round(min(duration, max_seconds) * rate))
-    info = VideoInfo(size, (width, height), rate, expected, clip_frames)
-    return info, _frames(reader, (width, height), size, fps, rate, max_frames)
+    return reader, meta, file_size
 
 
 def _frames(reader, file_size, size, fps, rate, max_frames) -> Iterator[np.ndarray]:

@@ -10,8 +10,8 @@ from PIL import Image
 
 import core
 from core.colorspace import to_space
+from core.units import file_size
 from ui import figures, preview
-from ui.labels import file_size
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def test_decode_frame_gives_the_composited_frame_of_a_gif():
 
 @pytest.mark.parametrize(
     ("n", "words"),
-    [(0, "0 bytes"), (1023, "1023 bytes"), (1024, "1.0 KB"), (46_000, "45 KB"),
+    [(0, "0 bytes"), (1, "1 byte"), (1023, "1023 bytes"), (1024, "1.0 KB"), (46_000, "45 KB"),
      (1_258_291, "1.2 MB"), (30 * 2**20, "30 MB"), (3 * 2**30, "3.0 GB")],
 )
 def test_file_sizes_in_words(n, words):

@@ -7,9 +7,10 @@ import math
 import streamlit as st
 
 import core
+from core.units import file_size
 from ui import figures
 from ui.compute import NAIVE_MODE, Run, View, original_gif, run_still
-from ui.labels import METRIC_LABELS, SPACE_LABELS, file_size, mode_label
+from ui.labels import METRIC_LABELS, SPACE_LABELS, mode_label
 
 DELTA_E_HELP = (
     "ΔE measures how different two colours look: about 1 is just visible, 2-3 is "

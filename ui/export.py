@@ -8,10 +8,11 @@ import streamlit as st
 
 import core
 from core.palette import EXPORTS
+from core.units import file_size
 from ui import palette as palette_tab
 from ui.compare import short_label
 from ui.compute import View, export_key, full_export, mode_settings, mp4_file
-from ui.labels import file_size, mode_label
+from ui.labels import mode_label
 
 #: Where the visitor's full-size exports are kept (newest last), and how many.
 EXPORTS_KEY = "full_exports"

@@ -32,18 +32,3 @@ INIT_LABELS = {"k-means++": "k-means++ (spread out)", "random": "random pixels"}
 def mode_label(mode: str) -> str:
     """The page's name for an animation mode (the mode itself if it has none)."""
     return MODE_LABELS.get(mode, mode)
-
-
-def file_size(n_bytes: int) -> str:
-    """A size in the words a person reads: "820 bytes", "45 KB", "1.2 MB".
-
-    Counted in binary units (1 KB = 1,024 bytes), as file managers on
-    Windows do; one decimal below 10 of a unit, none above.
-    """
-    if n_bytes < 1024:
-        return f"{int(n_bytes)} bytes"
-    size, units = n_bytes / 1024, ["KB", "MB", "GB"]
-    while size >= 1024 and len(units) > 1:
-        size /= 1024
-        units.pop(0)
-    return f"{size:.1f} {units[0]}" if size < 10 else f"{size:.0f} {units[0]}"
