@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 #: ``../shared/data`` beside the project (real images and GIFs; never copied in).
-DATA = ROOT.parent / "shared" / "data"
+#: FLICKERLESS_SHARED_DATA points elsewhere, e.g. at a missing folder to see what a
+#: fresh clone without it runs.
+DATA = Path(os.environ.get("FLICKERLESS_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
 def data_path(*parts: str) -> Path:
