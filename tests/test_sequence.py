@@ -11,8 +11,8 @@ from core._sequence import StableKnobs, global_centers, iter_quantized, made_ahe
 from core.metrics import flicker
 
 
-# Not k=4: on this clip every random start of 4 centres ends in the same palette, so
-# independent fits barely flicker (0.79, seeded 0.77) and there is nothing to compare.
+# Not k=4: on this clip random starts of 4 centres end in nearly the same palette, so
+# independent fits barely flicker (0.86, seeded 0.66) and there is little to compare.
 @pytest.mark.parametrize("k", [6, 8, 16])
 def test_seeded_flickers_at_most_a_third_of_random_independent(pan_cut_media, k):
     frames = pan_cut_media.frames
@@ -21,8 +21,8 @@ def test_seeded_flickers_at_most_a_third_of_random_independent(pan_cut_media, k)
     f_ind = flicker(frames, [r.image for r in independent])
     f_seed = flicker(frames, [r.image for r in seeded])
     assert f_ind > 2.0  # the flicker people see with per-frame random k-means
-    # Measured: independent 5.6, 4.9, 4.1 and seeded 1.1, 0.9, 1.1 for k = 6, 8, 16;
-    # the grain that seeding cannot hold still keeps k=16 at a ratio of 3.75.
+    # Measured: independent 5.3, 4.9, 4.1 and seeded 1.05, 1.01, 1.16 for k = 6, 8, 16:
+    # the grain, which seeding does not hold still, keeps the ratio at 3.5-5.
     assert f_seed <= f_ind / 3
 
 
@@ -34,7 +34,7 @@ def test_the_stable_mode_holds_still_in_every_space(pan_cut_media, space):
     images = [r.image for r in stable]
     assert all(r.space == space and len(r.palette) == 8 for r in stable)
     assert flicker(frames, images) < flicker(frames, [r.image for r in independent]) / 4
-    # 8 flat colours for a grainy photo: 5.5-5.7 ΔE2000 in the five spaces.
+    # 8 flat colours for a grainy photo: 5.5-5.8 ΔE2000 in the five spaces.
     assert core.metrics.mean_delta_e(frames, images) < 6.5
 
 
@@ -44,8 +44,8 @@ def test_global_mode_uses_one_palette_and_barely_flickers(pan_cut_media):
     first = results[0].palette.colors
     assert all(np.array_equal(r.palette.colors, first) for r in results)
     # One palette, so what is left is grain tipping still pixels between two entries:
-    # 0.28, where independent fits flicker 2-3.
-    assert flicker(frames, [r.image for r in results]) < 0.4
+    # 0.33, where independent fits flicker 2.5-3.7.
+    assert flicker(frames, [r.image for r in results]) < 0.5
 
 
 def test_seeded_frames_start_from_the_previous_centres(pan_cut_media):
@@ -68,9 +68,9 @@ def test_seeded_frames_start_from_the_previous_centres(pan_cut_media):
 def test_seeding_is_what_lowers_the_flicker(pan_cut_media):
     # The same fit, options and seed, started afresh on every frame: the only
     # difference from "seeded" is the starting centres, so the flicker it
-    # saves is seeding's doing. On the clip's 16 frames of push-in the fresh
-    # fits flicker 3.5 and seeded 0.75.
-    frames = pan_cut_media.frames[:16]
+    # saves is seeding's doing. Over the whole clip the fresh fits flicker 4.8
+    # and seeded 1.0.
+    frames = pan_cut_media.frames
     seeded = core.quantize_frames(frames, 8, mode="seeded")
     fresh = [core.quantize(f, 8) for f in frames]
     f_seed = flicker(frames, [r.image for r in seeded])
