@@ -243,9 +243,20 @@ def test_source_transparency_survives_the_stable_mode_exactly(name):
     _stable_keeps_the_source_transparency(core.load_media(data_path("pillow-gifs", name)))
 
 
-def test_source_transparency_of_a_sprite_survives_the_stable_mode_exactly(sprite_media):
-    # A disc moving over a see-through canvas, disposal 2 and a local palette per frame.
-    _stable_keeps_the_source_transparency(sprite_media)
+@pytest.mark.parametrize("disposal", [None, 1, 3])
+def test_source_transparency_of_a_sprite_survives_the_stable_mode_exactly(sprite_media, disposal):
+    # A disc moving over a see-through canvas with a local palette per frame; as
+    # written (disposal 2), leaving each frame in place (1: the disc leaves a trail)
+    # and restoring the previous frame (3).
+    media = sprite_media
+    if disposal is not None:
+        frames = [Image.fromarray(np.dstack([f, a])) for f, a in zip(media.frames, media.alphas)]
+        buf = io.BytesIO()
+        frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:],
+                       duration=media.durations, loop=0, disposal=disposal)
+        media = core.load_media(buf.getvalue())
+        assert len(media.frames) == 8 and media.alphas is not None
+    _stable_keeps_the_source_transparency(media)
 
 
 def _stable_keeps_the_source_transparency(media):
