@@ -119,6 +119,7 @@ def test_a_clip_cut_short_keeps_its_frames_and_says_so(tmp_path):
     assert any("cut short" in note for note in report.notes)
 
 
+@pytest.mark.slow
 def test_a_720p_clip_with_an_audio_track_converts_at_full_size(tmp_path):
     # Phone videos carry sound; the decoder must take the picture and ignore the rest.
     clip = tmp_path / "phone.mp4"
