@@ -29,7 +29,7 @@ FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 #: pan_cut.mp4: size, rate and where its shots start.
 SIZE = (192, 144)
 FPS = 25
-MOVING, STILL, CUT, FRAMES = 0, 16, 28, 48
+STILL, CUT, FRAMES = 16, 28, 48
 #: pan_cut.webm's size.
 WEBM_SIZE = (160, 120)
 #: sprite.gif: the canvas (width, height) and the diameter of the disc that moves over it.
