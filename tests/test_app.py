@@ -9,6 +9,7 @@ import zlib
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -131,6 +132,7 @@ def quantized_modes(monkeypatch) -> list[str]:
     return calls
 
 
+@pytest.mark.slow
 def test_a_knob_recomputes_only_what_depends_on_it(monkeypatch):
     at = start(k=3, seed=11)
     calls = quantized_modes(monkeypatch)
@@ -196,6 +198,7 @@ def test_an_image_over_the_pixel_limit_is_refused_with_the_limit_named():
     assert f"{DEFAULT_LIMITS.max_decode_pixels / 1e6:.0f} megapixels" in at.error[0].value
 
 
+@pytest.mark.slow
 def test_a_gif_with_too_many_frames_is_cut_with_a_notice():
     n = DEFAULT_LIMITS.max_frames + 5
     rng = np.random.default_rng(0)
@@ -244,6 +247,7 @@ def test_limits_are_in_one_place():
     assert f"{DEFAULT_LIMITS.max_frames} frames" in sidebar
 
 
+@pytest.mark.slow
 def test_every_sample_loads_without_error():
     at = start(k=4)
     for name in SAMPLES:

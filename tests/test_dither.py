@@ -56,8 +56,8 @@ def test_bayer_flickers_less_than_floyd_steinberg():
     assert flicker["none"] <= flicker["bayer"]
 
 
-def test_dither_results_keep_palettes_and_round_trip(harry_media, tmp_path):
-    frames = harry_media.frames[:5]
+def test_dither_results_keep_palettes_and_round_trip(pan_cut_media, tmp_path):
+    frames = pan_cut_media.frames[:5]
     results = core.quantize_frames(frames, 8, mode="stable")
     out = dither_results(frames, results, "bayer")
     for a, b in zip(results, out):

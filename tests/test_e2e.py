@@ -27,7 +27,7 @@ from tests.app_server import (
     serve,
     wait_idle,
 )
-from tests.conftest import data_path
+from tests.conftest import data_path, own_clip
 
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
 
@@ -99,22 +99,19 @@ def test_upload_a_gif_and_compare(server):
         assert download.value.suggested_filename.endswith("_seeded.gif")
 
 
-def test_a_second_upload_while_the_first_is_processing_does_not_wedge_the_page(server):
-    first = data_path("harrypotter_original.gif")
-    second = data_path("pillow-gifs", "iss634.gif")  # 42 frames, 245x245
+def test_a_second_upload_while_the_first_is_processing_does_not_wedge_the_page(
+    server, large_clip
+):
+    second = own_clip("pan_cut.mp4")  # 48 frames, 192x144
 
     with app_page(server, 1400, 1200) as page:
         uploader = page.locator(MAIN_UPLOADER).first
-        # Bytes after the GIF trailer are ignored by decoders but change the
-        # cache key, so this upload is really processed (not a cache hit).
-        fresh = first.read_bytes() + b"not cached yet"
-        uploader.set_input_files(
-            {"name": "first.gif", "mimeType": "image/gif", "buffer": fresh}
-        )
-        # The 70-frame GIF is still being quantized: a progress bar is up.
+        # No other test uploads this clip, so it is really processed (not a cache hit).
+        uploader.set_input_files(str(large_clip))
+        # The 96-frame clip is still being quantized: a progress bar is up.
         page.locator("[data-testid='stProgress']").first.wait_for(timeout=60_000)
         uploader.set_input_files(str(second))
-        page.get_by_text("42 frames, 245x245 pixels").wait_for(timeout=180_000)
+        page.get_by_text("48 frames, 192x144 pixels").wait_for(timeout=180_000)
         wait_idle(page)
         assert page.locator("[data-testid='stException']").count() == 0
         assert page.locator("[data-testid='stAlertContentError']").count() == 0

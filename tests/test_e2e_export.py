@@ -17,7 +17,6 @@ from tests.app_server import (
     serve,
     wait_idle,
 )
-from tests.conftest import data_path
 
 pytestmark = [
     pytest.mark.e2e,
@@ -25,10 +24,10 @@ pytestmark = [
 ]
 
 
-def test_a_clip_is_compared_on_a_preview_and_exported_full_size(tmp_path):
+def test_a_clip_is_compared_on_a_preview_and_exported_full_size(tmp_path, large_clip):
     from playwright.sync_api import sync_playwright
 
-    clip = data_path("clips", "test.webm")
+    clip = large_clip
     with serve(tmp_path / "server.log") as (url, _), sync_playwright() as p:
         browser = launch(p)
         try:
@@ -46,10 +45,10 @@ def test_a_clip_is_compared_on_a_preview_and_exported_full_size(tmp_path):
                 download_button.click()
             saved = Path(download.value.path())
             back = core.load_media(saved)
-            assert back.size == (640, 480) and len(back.frames) == 93
+            assert back.size == (640, 480) and len(back.frames) == 96
             assert download.value.suggested_filename.endswith("_stable_full.gif")
             # The caption under the download names what was made (a rerun can leave a
             # stale copy in the page for a moment, so wait for one rather than count).
-            page.get_by_text("640x480, 93 frames, flicker").first.wait_for(timeout=30_000)
+            page.get_by_text("640x480, 96 frames, flicker").first.wait_for(timeout=30_000)
         finally:
             browser.close()

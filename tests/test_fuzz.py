@@ -1,9 +1,10 @@
 """Mutation fuzzing of the loader and the quantizer: only MediaError may ever escape.
 
-Real files (a few of Pillow's GIF edge cases and small PNG, JPEG, WebP and
-animated PNG files made here) are mutated by hypothesis with byte flips,
-overwrites, truncations, splices, insertions and header corruptions, then fed
-to :func:`core.load_media`; whatever loads is quantized and saved. Runs are
+Real files (the project's own sprite GIF, a few of Pillow's GIF edge cases when
+the shared folder is there, and small PNG, JPEG, WebP and animated PNG files
+made here) are mutated by hypothesis with byte flips, overwrites, truncations,
+splices, insertions and header corruptions, then fed to
+:func:`core.load_media`; whatever loads is quantized and saved. Runs are
 derandomized (the same examples every time) and bounded to well under a
 minute.
 """
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import core
-from tests.conftest import DATA
+from tests.conftest import DATA, OWN
 
 #: Small GIFs from ../shared/data/pillow-gifs covering disposal, transparency,
 #: local palettes, no palette and interlacing.
@@ -57,7 +58,7 @@ def _made_seeds() -> list[bytes]:
     return out
 
 
-SEEDS = _made_seeds() + [
+SEEDS = _made_seeds() + [(OWN / "sprite.gif").read_bytes()] + [
     (DATA / "pillow-gifs" / name).read_bytes()
     for name in GIF_SEEDS
     if (DATA / "pillow-gifs" / name).exists()

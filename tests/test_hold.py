@@ -11,13 +11,12 @@ from sklearn.datasets import load_sample_image
 import core
 from core import metrics
 from core.colorspace import din99o, from_space, to_space
-from tests.conftest import data_path
 
 
 @pytest.fixture(scope="module")
-def carphone():
+def carphone(carphone_media):
     """30 frames of a real clip: a talking head in a car, H.264 noise on the still parts."""
-    return core.load_media(data_path("clips", "carphone_pristine.mp4"), max_frames=30).frames
+    return carphone_media.frames[:30]
 
 
 def _error(source: np.ndarray, shown: np.ndarray) -> float:

@@ -1,8 +1,10 @@
 """Hostile and odd inputs: every one loads and round-trips, or is refused with MediaError.
 
-The GIFs are Pillow's own edge cases (``../shared/data/pillow-gifs``); the
-expected frame counts and durations are what Pillow itself reports for each
-file, computed here, not a table typed in. Everything else is made in the test.
+The GIFs are the project's own (``tests/data``) and, when the shared folder is
+beside the project, Pillow's own edge cases (``../shared/data/pillow-gifs``);
+the expected frame counts and durations are what Pillow itself reports for each
+file, computed here, not a table typed in. Hostile GIFs are made from our own
+by patching its header fields; everything else is made in the test.
 """
 
 from __future__ import annotations
@@ -19,13 +21,60 @@ from PIL import Image, ImageSequence
 
 import core
 from core.limits import DEFAULT_LIMITS, fit_to_limits, load_within_limits
-from tests.conftest import DATA, data_path
+from tests.conftest import DATA, OWN, data_path
 
 GIF_DIR = DATA / "pillow-gifs"
 #: Files SOURCES.md lists as hostile on purpose: Pillow refuses them on open or on seek.
 HOSTILE = ("decompression_bomb.gif", "decompression_bomb_extents.gif", "zero_width.gif")
 GIF_NAMES = sorted(p.name for p in GIF_DIR.glob("*.gif")) if GIF_DIR.exists() else []
 LOADABLE = [n for n in GIF_NAMES if n not in HOSTILE]
+#: Every GIF that must load: ours, then Pillow's when the shared folder is there.
+LOADABLE_PATHS = sorted(OWN.glob("*.gif")) + [GIF_DIR / n for n in LOADABLE]
+SPRITE = OWN / "sprite.gif"
+
+
+def _descriptors(data: bytes) -> list[int]:
+    """Offsets of a GIF's image descriptors (one per frame), found by walking its blocks."""
+    i = 13 + (3 * (2 << (data[10] & 7)) if data[10] & 0x80 else 0)
+    found = []
+    while i < len(data) and data[i] in (0x21, 0x2C):
+        if data[i] == 0x2C:
+            found.append(i)
+            flags = data[i + 9]
+            i += 11 + (3 * (2 << (flags & 7)) if flags & 0x80 else 0)  # + LZW code size
+        else:
+            i += 2
+        while data[i]:  # data sub-blocks up to the terminator
+            i += data[i] + 1
+        i += 1
+    return found
+
+
+def _patched(data: bytes, *fields: tuple[int, int]) -> bytes:
+    """``data`` with 16-bit little-endian ``(offset, value)`` fields overwritten."""
+    out = bytearray(data)
+    for at, value in fields:
+        out[at : at + 2] = value.to_bytes(2, "little")
+    return bytes(out)
+
+
+def _zero_width() -> bytes:
+    # Like Pillow's zero_width.gif: a logical screen 0 pixels wide, cut after 44 bytes.
+    return _patched(SPRITE.read_bytes(), (6, 0))[:44]
+
+
+def _bomb() -> bytes:
+    # Screen and first frame claim 65535x65535 (4.3 gigapixels) over 80x60 of data.
+    data = SPRITE.read_bytes()
+    first = _descriptors(data)[0]
+    return _patched(data, (6, 65535), (8, 65535), (first + 5, 65535), (first + 7, 65535))
+
+
+def _bomb_in_frame_2() -> bytes:
+    # Opens as 80x60, but the second frame claims 65535x65535: refused at that frame.
+    data = SPRITE.read_bytes()
+    second = _descriptors(data)[1]
+    return _patched(data, (second + 5, 65535), (second + 7, 65535))
 
 
 def _pillow_frames(data: bytes) -> tuple[int, list[int]]:
@@ -85,9 +134,9 @@ def _round_trip(media: core.Media, k: int = 8, mode: str = "seeded") -> core.Med
 # --- Pillow's GIF edge cases ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", LOADABLE)
-def test_pillow_gif_loads_like_pillow_and_round_trips(name):
-    data = data_path("pillow-gifs", name).read_bytes()
+@pytest.mark.parametrize("path", LOADABLE_PATHS, ids=lambda p: p.name)
+def test_pillow_gif_loads_like_pillow_and_round_trips(path):
+    data = path.read_bytes()
     n_frames, durations = _pillow_frames(data)
     media = core.load_media(data)
     assert len(media.frames) == media.total_frames == n_frames
@@ -111,29 +160,45 @@ def test_hostile_pillow_gif_is_refused_with_a_message(name):
     assert message[0].isupper() and message.endswith(".")
 
 
+@pytest.mark.parametrize("make", [_zero_width, _bomb, _bomb_in_frame_2])
+def test_hostile_gif_made_from_ours_is_refused_with_a_message(make):
+    with pytest.raises(core.MediaError) as info:
+        core.load_media(make())
+    message = str(info.value)
+    assert message and "Traceback" not in message
+    assert message[0].isupper() and message.endswith(".")
+
+
 def test_canvas_that_grows_mid_animation_pads_every_frame():
-    data = data_path("pillow-gifs", "test_extents.gif").read_bytes()
-    media = core.load_media(data)
-    assert media.size == (150, 150)
-    # Frame 1 only covered 100x100: the rest is transparent, not garbage.
-    assert media.alphas is not None and not media.alphas[0][100:, :].any()
+    # Like Pillow's test_extents.gif: the second frame lies partly outside the
+    # logical screen (80x60, the frame moved to 40,30), so the canvas grows to 120x90.
+    data = SPRITE.read_bytes()
+    second = _descriptors(data)[1]
+    media = core.load_media(_patched(data, (second + 1, 40), (second + 3, 30)))
+    assert media.size == (120, 90)
+    # Frame 1 only covered 80x60: the rest is transparent, not garbage.
+    assert media.alphas is not None
+    assert not media.alphas[0][60:, :].any() and not media.alphas[0][:, 80:].any()
 
 
 # --- Broken and disguised files ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", LOADABLE)
-def test_gif_cut_at_half_is_refused(name):
-    data = data_path("pillow-gifs", name).read_bytes()
+@pytest.mark.parametrize("path", LOADABLE_PATHS, ids=lambda p: p.name)
+def test_gif_cut_at_half_is_refused(path):
+    data = path.read_bytes()
     with pytest.raises(core.MediaError):
         core.load_media(data[: len(data) // 2])
 
 
 def test_truncated_gif_names_the_problem():
-    data = data_path("pillow-gifs", "duplicate_frame.gif").read_bytes()
-    # Cut between frames: Pillow alone would quietly report 1 frame of 3.
+    data = SPRITE.read_bytes()
+    # Cut between frames (before frame 4's control block): Pillow alone would
+    # quietly report 4 frames of 8.
+    end = _descriptors(data)[4] - 8
+    assert data[end : end + 2] == b"!\xf9"  # a Graphic Control Extension starts there
     with pytest.raises(core.MediaError, match="truncated"):
-        core.load_media(data[: len(data) // 2])
+        core.load_media(data[:end])
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])

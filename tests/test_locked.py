@@ -66,15 +66,15 @@ def test_a_picture_of_few_colours_keeps_them_beside_the_locked_ones():
 
 
 @pytest.mark.parametrize("mode", core.MODES)
-def test_every_mode_keeps_the_locked_colours_in_every_frame(harry_media, mode):
-    frames = harry_media.frames[:12]
+def test_every_mode_keeps_the_locked_colours_in_every_frame(pan_cut_media, mode):
+    frames = pan_cut_media.frames[:12]
     results = core.quantize_frames(frames, 6, mode=mode, locked=LOCKED)
     for res in results:
         assert res.palette.hex[:3] == LOCKED
 
 
-def test_stable_mode_never_moves_a_locked_entry_even_at_a_cut(harry_media):
-    frames = harry_media.frames
+def test_stable_mode_never_moves_a_locked_entry_even_at_a_cut(pan_cut_media):
+    frames = pan_cut_media.frames
     results = core.quantize_frames(frames, 6, mode="stable", locked=LOCKED, damping=0.0,
                                    cut_threshold=0.0)  # a cut at every frame
     first = results[0].centers[:3]

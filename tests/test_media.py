@@ -6,10 +6,10 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import GifImagePlugin, Image
 
 import core
-from tests.conftest import data_path
+from tests.conftest import own_clip
 
 
 def _png(array: np.ndarray, mode: str | None = None) -> bytes:
@@ -30,18 +30,46 @@ def test_path_bytes_and_file_object_agree(tmp_path, china):
         assert m.alphas is None and not m.is_animated and m.format == "PNG"
 
 
-def test_animated_gif_frames_durations_loop(harry_media):
-    assert len(harry_media.frames) == 70 and harry_media.total_frames == 70
-    assert harry_media.frames[0].shape == (218, 500, 3)
-    assert harry_media.durations == [50] * 70 and harry_media.loop == 0
+def _layered_gif() -> bytes:
+    """A 32x16 GIF of 3 frames, each drawing over the last from a palette of its own.
+
+    Frame 0 fills the canvas with 256 colours, 128 of them in its left half;
+    frames 1 and 2 redraw only the right half, from local palettes of 256 other
+    colours, and leave the left half to show through (disposal 1), as
+    frame-differenced GIFs do: composited, frames 1 and 2 show 384 colours.
+    """
+    def frame(palette: np.ndarray, size: tuple[int, int]) -> Image.Image:
+        w, h = size
+        im = Image.fromarray((np.arange(w * h) % 256).reshape(h, w).astype(np.uint8), "P")
+        im.putpalette(palette.astype(np.uint8).tobytes())
+        return im
+
+    ramp = np.arange(256)
+    palettes = [np.stack([ramp, np.full(256, g), 255 - ramp], axis=1) for g in (0, 100, 200)]
+    parts = [(frame(palettes[0], (32, 16)), (0, 0))]
+    parts += [(frame(p, (16, 16)), (16, 0)) for p in palettes[1:]]
+    out = [b"GIF89a", (32).to_bytes(2, "little"), (16).to_bytes(2, "little"), b"\x00\x00\x00",
+           b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"]
+    for im, offset in parts:
+        out += GifImagePlugin.getdata(im, offset, duration=50, disposal=1,
+                                      include_color_table=True)
+    return b"".join(out) + b";"
+
+
+def test_animated_gif_frames_durations_loop():
+    media = core.load_media(_layered_gif())
+    assert len(media.frames) == 3 and media.total_frames == 3
+    assert media.frames[0].shape == (16, 32, 3)
+    assert media.durations == [50] * 3 and media.loop == 0
     # Composited: frames drawn over the previous one have no holes, and more
-    # than 256 colours (a lone frame of this file is mostly transparent).
-    assert max(len(np.unique(f.reshape(-1, 3), axis=0)) for f in harry_media.frames) > 256
+    # than 256 colours (a lone frame of this file covers half the canvas).
+    assert max(len(np.unique(f.reshape(-1, 3), axis=0)) for f in media.frames) > 256
+    assert all(np.array_equal(f[:, :16], media.frames[0][:, :16]) for f in media.frames)
 
 
 def test_max_frames_cuts_and_counts():
-    media = core.load_media(data_path("harrypotter_original.gif"), max_frames=5)
-    assert len(media.frames) == 5 and media.total_frames == 70
+    media = core.load_media(own_clip("sprite.gif"), max_frames=5)
+    assert len(media.frames) == 5 and media.total_frames == 8
 
 
 def test_rgba_gives_an_alpha():

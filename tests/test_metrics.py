@@ -130,8 +130,8 @@ def test_pairs_with_few_static_pixels_are_skipped():
     assert np.isnan(metrics.flicker(originals, quantized))
 
 
-def test_flicker_series_has_one_value_per_pair(harry_media):
-    frames = harry_media.frames[:5]
+def test_flicker_series_has_one_value_per_pair(pan_cut_media):
+    frames = pan_cut_media.frames[:5]
     series = metrics.flicker_series(frames, frames)
     # The unquantized clip "flickers" only by its own sub-threshold changes.
     assert series.shape == (4,) and np.all((series > 0) & (series < 2))

@@ -46,6 +46,7 @@ def test_animation_moves_slowly_with_a_still_sky(animation):
     assert not np.array_equal(animation.frames[0], animation.frames[-1])
 
 
+@pytest.mark.slow
 def test_animation_frames_share_one_gif_palette(animation):
     colours = np.unique(np.concatenate([f.reshape(-1, 3) for f in animation.frames]), axis=0)
     assert len(colours) <= 256

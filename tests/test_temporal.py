@@ -1,4 +1,4 @@
-"""The "stable" mode and its temporal tools, measured on the real seed GIF."""
+"""The "stable" mode and its temporal tools, measured on a real clip (tests/data/pan_cut.mp4)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,13 @@ def _scores(frames, results):
     return metrics.flicker(frames, images), metrics.mean_delta_e(frames, images)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("k", [4, 8, 16])
-def test_stable_meets_target_on_seed_gif(harry_media, k):
+# Not k=4: there independent fits barely flicker on this clip (0.86), so the tenfold
+# margin below would measure the grain, not the mode.
+@pytest.mark.parametrize("k", [6, 8, 16])
+def test_stable_meets_target_on_a_real_clip(pan_cut_media, k):
     # The issue's target: flicker <= 0.2 (ΔE76) and mean ΔE2000 <= independent + 0.1.
-    frames = harry_media.frames
+    # Measured for k = 6, 8, 16: stable flickers 0.08-0.10 against 4.1-5.3.
+    frames = pan_cut_media.frames
     stable = core.quantize_frames(frames, k, mode="stable")
     independent = core.quantize_frames(frames, k, mode="independent", init="random")
     flicker, delta_e = _scores(frames, stable)
@@ -30,8 +32,8 @@ def test_stable_meets_target_on_seed_gif(harry_media, k):
     assert flicker < flicker_ind / 10
 
 
-def test_results_are_valid_and_round_trip(harry_media, tmp_path):
-    frames = harry_media.frames[:12]
+def test_results_are_valid_and_round_trip(pan_cut_media, tmp_path):
+    frames = pan_cut_media.frames[:12]
     results = core.quantize_frames(frames, 8, mode="stable")
     for r in results:
         drawn = np.ones(r.labels.shape, bool) if r.held is None else ~r.held
@@ -39,17 +41,19 @@ def test_results_are_valid_and_round_trip(harry_media, tmp_path):
         assert r.palette.shares.sum() == pytest.approx(1.0)
         assert r.labels.dtype == np.uint8 and r.centers.shape == (8, 3)
     path = tmp_path / "stable.gif"
-    core.save_gif(results, path, durations=harry_media.durations[:12])
+    core.save_gif(results, path, durations=pan_cut_media.durations[:12])
     back = core.load_media(path)
     assert len(back.frames) == 12
     assert all(np.array_equal(a, r.image) for a, r in zip(back.frames, results))
 
 
-def test_knobs_reduce_flicker(harry_media):
-    frames = harry_media.frames[:30]
+def test_knobs_reduce_flicker(pan_cut_media):
+    frames = pan_cut_media.frames[:30]
     plain = core.quantize_frames(frames, 8, mode="stable", hysteresis=0, damping=0)
     default = core.quantize_frames(frames, 8, mode="stable")
-    assert _scores(frames, default)[0] < _scores(frames, plain)[0] / 2
+    # Measured 0.08 against 0.17: the hold already keeps most still pixels still, so
+    # what hysteresis and damping add on top is a factor of about two.
+    assert _scores(frames, default)[0] < _scores(frames, plain)[0] / 1.5
 
 
 @pytest.mark.parametrize(
@@ -68,10 +72,11 @@ def _two_scenes(n=6):
     return [np.roll(a, i, axis=1) for i in range(n)] + [np.roll(b, i, axis=1) for i in range(n)]
 
 
-def test_cut_detection_finds_a_synthetic_cut(harry_media):
+def test_cut_detection_finds_a_synthetic_cut(pan_cut_media):
     assert _cuts.scene_cuts(_two_scenes(), CUT_THRESHOLD) == [6]
-    # The seed GIF has one real cut, between frames 28 and 29 (crowd close-up to hall).
-    assert _cuts.scene_cuts(harry_media.frames, CUT_THRESHOLD) == [29]
+    # The clip has one cut, between frames 27 and 28 (astronaut to coffee cup); the
+    # push-in, the still stretch and the light crossing the cup are no cut.
+    assert _cuts.scene_cuts(pan_cut_media.frames, CUT_THRESHOLD) == [28]
 
 
 def test_stable_mode_reinitialises_at_a_cut():
@@ -115,19 +120,20 @@ def test_coarse_histogram_counts_only_opaque_pixels():
     assert h.sum() == pytest.approx(1.0)
 
 
-def test_stable_mode_refits_exactly_where_scene_cuts_finds_cuts(harry_media):
-    # Frames 26-31 hold the clip's one cut (at 29, index 3); the frame-to-frame
-    # changes inside the shot are 0.03-0.04. A frame that the stable mode fits
+def test_stable_mode_refits_exactly_where_scene_cuts_finds_cuts(pan_cut_media):
+    # Frames 25-30 hold the clip's one cut (at 28, index 3); the frame-to-frame
+    # changes inside the shots are 0.007-0.012 (still camera) and 0.024-0.037 (the
+    # light crossing the cup). A frame that the stable mode fits
     # afresh shows the picture it would show as the first frame of a clip;
     # a frame refined from the previous one does not. So whatever the
     # threshold, the refitted frames must be scene_cuts' list: one rule for both.
-    frames = harry_media.frames[26:32]
+    frames = pan_cut_media.frames[25:31]
     # hold=0: a held pixel keeps the last frame's colour across a cut on purpose
     # (its source did not change), which this test of the cut rule must not see.
     alone = [core.quantize_frames([f], 8, mode="stable", hold=0)[0].image for f in frames]
     coarse = [_cuts.coarse_histogram(f) for f in frames]
     at_cut = _cuts.histogram_change(coarse[2], coarse[3])
-    for threshold in (CUT_THRESHOLD, at_cut, 0.035, 0.0):
+    for threshold in (CUT_THRESHOLD, at_cut, 0.02, 0.0):
         results = core.quantize_frames(frames, 8, mode="stable", cut_threshold=threshold,
                                        hold=0)
         refits = [t for t in range(1, len(frames)) if np.array_equal(results[t].image, alone[t])]
@@ -136,24 +142,24 @@ def test_stable_mode_refits_exactly_where_scene_cuts_finds_cuts(harry_media):
     # to the threshold is not a cut.
     assert _cuts.scene_cuts(frames, CUT_THRESHOLD) == [3]
     assert _cuts.scene_cuts(frames, at_cut) == []
-    assert _cuts.scene_cuts(frames, 0.035) == [1, 3, 4, 5]
+    assert _cuts.scene_cuts(frames, 0.02) == [3, 4, 5]
     assert _cuts.scene_cuts(frames, 0.0) == [1, 2, 3, 4, 5]
 
 
-def test_transparent_pixels_do_not_make_a_cut(harry_media):
+def test_transparent_pixels_do_not_make_a_cut(pan_cut_media):
     # Two consecutive frames of one shot, whose hidden right halves go from black
     # to white: half the pixels change bin, but none that are seen.
-    frames = [harry_media.frames[24].copy(), harry_media.frames[25].copy()]
-    frames[0][:, 250:], frames[1][:, 250:] = 0, 255
+    frames = [pan_cut_media.frames[24].copy(), pan_cut_media.frames[25].copy()]
+    frames[0][:, 96:], frames[1][:, 96:] = 0, 255
     alpha = np.full(frames[0].shape[:2], 255, dtype=np.uint8)
-    alpha[:, 250:] = 0
+    alpha[:, 96:] = 0
     alphas = [alpha, alpha]
     assert _cuts.scene_cuts(frames, CUT_THRESHOLD) == [1]  # counting hidden pixels
     assert _cuts.scene_cuts(frames, CUT_THRESHOLD, alphas) == []
     results = core.quantize_frames(frames, 8, mode="stable", alphas=alphas)
     alone = core.quantize_frames(frames[1:], 8, mode="stable", alphas=alphas[1:])[0]
     # Frame 1 is refined from frame 0's palette, not fitted afresh.
-    assert not np.array_equal(results[1].image[:, :250], alone.image[:, :250])
+    assert not np.array_equal(results[1].image[:, :96], alone.image[:, :96])
 
 
 def test_match_order_undoes_a_shuffle():
@@ -164,10 +170,10 @@ def test_match_order_undoes_a_shuffle():
     assert np.allclose(shuffled[_stable_palette.match_order(previous, shuffled)], previous, atol=3)
 
 
-def test_stable_palette_timeline_moves_less_than_ordered_independent(harry_media):
+def test_stable_palette_timeline_moves_less_than_ordered_independent(pan_cut_media):
     # Palette order is stable: entry i of frame t and of frame t+1 are the same colour
     # (or nearly); independent palettes, even after matching, move far more.
-    frames = harry_media.frames[:20]
+    frames = pan_cut_media.frames[:20]
 
     def timeline_move(results, match):
         moves = []
@@ -180,7 +186,9 @@ def test_stable_palette_timeline_moves_less_than_ordered_independent(harry_media
     stable = core.quantize_frames(frames, 8, mode="stable")
     independent = core.quantize_frames(frames, 8, mode="independent", init="random")
     assert timeline_move(independent, match=True) < timeline_move(independent, match=False) / 2
-    assert timeline_move(stable, match=False) < timeline_move(independent, match=True) / 5
+    # Measured 1.5 against 7.1 (unmatched independent: 49): the push-in moves the
+    # palette a little every frame.
+    assert timeline_move(stable, match=False) < timeline_move(independent, match=True) / 3
 
 
 def test_sticky_labels_keep_previous_within_margin():
