@@ -62,16 +62,8 @@ def data_path(*parts: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def harry_media():
-    """The seed GIF (70 frames of a crowd scene), loaded once per test session."""
-    import core
-
-    return core.load_media(data_path("harrypotter_original.gif"))
-
-
-@pytest.fixture(scope="session")
 def pan_cut_media():
-    """tests/data/pan_cut.mp4: 48 frames, 192x144 at 24 fps, hard cut at frame 28.
+    """tests/data/pan_cut.mp4: 48 frames, 192x144 at 25 fps, hard cut at frame 28.
 
     A slow push-in over a photo (frames 0-15), the camera still (16-27), then a
     locked-off shot of another photo with a soft light crossing it (28-47);
