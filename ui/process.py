@@ -13,11 +13,11 @@ Two glibc habits cost the page memory it does not use, measured with
   1280x688) come from the arenas, which keep them.
 
 Two arenas and a fixed 8 MB threshold (the 10.6 MB colour planes of the
-export's hold go back to the system when freed) took one visitor's peak from
-693-702 MB (683-690 with the arena cap alone) to 631-636 MB, and three
-visitors' from 734-771 MB to 676-694 MB, at the same speed. A 1 MB threshold gave 615 MB for
-one visitor but 879 MB for three, and made the export 60% slower (a page fault
-for every frame-sized array).
+export's hold go back to the system when freed) lower one visitor's peak by
+about 60 MB and three visitors' by about 70 MB, at the same speed
+(``bench/results/bench_app.md``). A 1 MB threshold lowers one visitor's peak a
+little more but raises three visitors' and makes the export 60% slower (a
+page fault for every frame-sized array).
 
 ``MALLOC_ARENA_MAX`` and ``MALLOC_MMAP_THRESHOLD_`` would say the same, but only
 in the environment the server starts with, which the app does not control;
