@@ -64,7 +64,7 @@ def cases() -> list[tuple[str, str, dict]]:
         out.append((f"{name[:-4]}-k8.gif", str(SHARED / "pillow-gifs" / name), {"k": 8}))
     for clip in sorted((ROOT / "tests" / "data").glob("*")):
         if clip.suffix in (".mp4", ".gif", ".webm"):
-            out.append((f"own-{clip.stem}-k32{clip.suffix}", str(clip), {"k": 32}))
+            out.append((f"own-{clip.name.replace('.', '-')}-k32.gif", str(clip), {"k": 32}))
     return out
 
 
@@ -97,10 +97,13 @@ def write_all(folder: Path) -> dict[str, str]:
 def run_in(tree: Path, folder: Path) -> dict[str, str]:
     """Run :func:`write_all` in another process with ``tree``'s ``core``."""
     env = dict(os.environ, PYTHONPATH=str(tree))
-    out = subprocess.run(
+    done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--write", str(folder)],
-        cwd=tree, env=env, check=True, capture_output=True, text=True,
-    ).stdout
+        cwd=tree, env=env, capture_output=True, text=True,
+    )
+    if done.returncode:
+        raise SystemExit(f"writing the outputs with {tree} failed:\n{done.stderr}")
+    out = done.stdout
     return dict(line.split("  ", 1)[::-1] for line in out.splitlines() if "  " in line)
 
 
