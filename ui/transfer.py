@@ -21,6 +21,7 @@ METHOD_NOTES = {
     "lightness": "dark goes to dark, light to light",
     "matching": "each colour goes to the closest one, as evenly as possible",
     "matching-shift": "like matching, but keeps the shading inside each colour",
+    "recolor": "like matching, then recolours smoothly: all the detail and shading stay",
     "reinhard": "shifts the overall colour mood (no palette mapping)",
 }
 
