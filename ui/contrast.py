@@ -86,8 +86,10 @@ def show(hexes: Sequence[str]) -> None:
         "are the palette as edited above."
     )
     figure = contrast_figure(hexes)
+    # The toolbar would sit on the last column's header; a table has nothing to zoom.
+    config = {"displayModeBar": False}
     if len(hexes) > FOLD_ABOVE:
         with st.expander(f"Contrast of all {len(hexes)} x {len(hexes)} pairs"):
-            st.plotly_chart(figure, key="contrast_table")
+            st.plotly_chart(figure, key="contrast_table", config=config)
     else:
-        st.plotly_chart(figure, key="contrast_table")
+        st.plotly_chart(figure, key="contrast_table", config=config)

@@ -51,7 +51,7 @@ def show(view: View) -> None:
         f"The **{len(palette)} colours** of {what}, largest share first. Each bar is as long "
         "as the part of the picture painted in that colour."
     )
-    st.image(to_swatch_png(palette, width=900, height=48), width="stretch")
+    st.image(to_swatch_png(palette, width=900, height=48), width="stretch", output_format="PNG")
     lock_buttons(palette)
     st.plotly_chart(figures.palette_bar(palette, locked.current()), key="palette_bar")
     contrast.show(recolor.show(view))

@@ -150,11 +150,11 @@ def show(view: View) -> list[str]:
     except ValueError as exc:  # core refuses what it cannot recolour; the original stays shown
         st.error(f"The picture could not be recoloured: {exc}")
         return new
-    _side_by_side(view, data, changed)
+    _side_by_side(view, data, [(a, b) for a, b in zip(old, new) if a != b])
     return new
 
 
-def _side_by_side(view: View, data: bytes, changed: int) -> None:
+def _side_by_side(view: View, data: bytes, changes: list[tuple[str, str]]) -> None:
     media = view.source.media
     left, right = st.columns(2)
     left.markdown("**Original**")
@@ -162,9 +162,12 @@ def _side_by_side(view: View, data: bytes, changed: int) -> None:
         left.image(original_gif(view.source.key, media), width="stretch")
     else:
         left.image(media.frames[0], output_format="PNG", width="stretch")
-    right.markdown(f"**Recoloured** ({changed} of the colours changed)")
-    right.image(data, width="stretch")
-    right.caption("Download it as PNG, GIF or MP4 in the Export tab.")
+    right.markdown(f"**Recoloured** ({len(changes)} of the colours changed)")
+    # An RGB PNG given as bytes would still be sent as JPEG (shared/STREAMLIT.md);
+    # a GIF must stay as it is to play.
+    right.image(data, width="stretch", output_format="auto" if media.is_animated else "PNG")
+    right.caption(", ".join(f"{a} → {b}" for a, b in changes)
+                  + ". Download it as PNG, GIF or MP4 in the Export tab.")
 
 
 def downloads(view: View, base: str) -> None:
