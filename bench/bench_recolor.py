@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -34,12 +35,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import core  # noqa: E402
 from bench import recolor_targets as targets  # noqa: E402
-from bench._common import DATA, ROOT, median_time  # noqa: E402
+from bench._common import DATA, ROOT  # noqa: E402
 from core.colorspace import to_space, to_srgb8  # noqa: E402
 from core.samples import SAMPLES, load_sample  # noqa: E402
 
 K = 6
-RUNS = 5
+RUNS = 9
 #: The naive evaluation is timed on every this-many-th pixel.
 NAIVE_STRIDE = 16
 
@@ -49,32 +50,43 @@ def _hd_still() -> np.ndarray:
     return np.asarray(china.resize((1920, 1080), Image.Resampling.LANCZOS))
 
 
+def _times(fn, runs: int) -> tuple[float, float, object]:
+    # Median and best of runs (seconds), and the last result: the median is what
+    # a visitor meets on this shared machine, the best what the code costs.
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), min(times), result
+
+
 def speed_table() -> list[str]:
     image = _hd_still()
     palette = core.quantize(image, K).palette.colors
     new = palette.copy()
     new[0] = targets.turned(palette[0])
-    build, mapping = median_time(lambda: core.recolor_map(palette, new), RUNS)
-    apply, _ = median_time(lambda: mapping.apply(image), RUNS)
+    build, build_best, mapping = _times(lambda: core.recolor_map(palette, new), RUNS)
+    apply, apply_best, _ = _times(lambda: mapping.apply(image), RUNS)
     sample = image.reshape(-1, 3)[::NAIVE_STRIDE]
     start = time.perf_counter()
     mapping.colors(sample)
     naive = (time.perf_counter() - start) * NAIVE_STRIDE
     return [
-        f"## Speed: one edit, 1920x1080 still, {RUNS}-run medians\n",
-        "| step | time (ms) | vs naive |",
-        "|---|---:|---:|",
-        f"| build the 33³ table (and the exact 32³ dark corner) | {1000 * build:.0f} "
-        f"| {naive / build:.0f}x faster |",
-        f"| apply it to every pixel | {1000 * apply:.0f} | {naive / apply:.0f}x faster |",
-        f"| naive: the exact mapping for every pixel (from 1/{NAIVE_STRIDE}) "
-        f"| {1000 * naive:.0f} | 1x |",
+        f"## Speed: one edit, 1920x1080 still, {RUNS} runs\n",
+        "| step | median (ms) | best (ms) | target | naive / median |",
+        "|---|---:|---:|---:|---:|",
+        f"| build the 33³ table and the exact 32³ dark corner | {1000 * build:.0f} "
+        f"| {1000 * build_best:.0f} | ≤ 200 | {naive / build:.0f}x |",
+        f"| apply it to every pixel | {1000 * apply:.0f} | {1000 * apply_best:.0f} | ≤ 100 "
+        f"| {naive / apply:.0f}x |",
+        f"| naive: the exact mapping for every pixel (timed on 1/{NAIVE_STRIDE}) "
+        f"| {1000 * naive:.0f} | | | 1x |",
     ]
 
 
 def _ramp_figures(mapping, palette, index: int) -> tuple[int, int, int]:
-    rows = [targets.ramp((0, 0, 0), (255, 255, 255)), targets.shading(palette[index])]
-    rows += [targets.ramp(palette[index], palette[j]) for j in range(len(palette)) if j != index]
+    rows = targets.ramps(palette, index)
     inside = max(targets.region_ramp_growth(mapping.apply, r, palette, index) for r in rows)
     table = max(
         targets.largest_step(mapping.apply(r))
@@ -162,7 +174,8 @@ def stamp() -> str:
     lines = info.read_text().splitlines() if info.exists() else []
     cpu = next((line.split(":", 1)[1].strip() for line in lines
                 if line.startswith("model name")), platform.processor() or "cpu")
-    machine = f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    machine = f"{cpu}, {os.cpu_count()} CPUs (load {load}), Python {platform.python_version()}"
     return f"_Commit {commit}, {when}, {machine}._\n"
 
 

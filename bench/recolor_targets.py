@@ -109,6 +109,14 @@ def shading(color, pixels: int = RAMP_PIXELS) -> np.ndarray:
     )
 
 
+def ramps(palette, index: int) -> list[np.ndarray]:
+    """The smooth ramps an edit of ``palette[index]`` is judged on: black to white, the
+    edited colour's shading (:func:`shading`), and a ramp from it to every other colour."""
+    palette = np.asarray(palette)
+    rows = [ramp((0, 0, 0), (255, 255, 255)), shading(palette[index])]
+    return rows + [ramp(palette[index], palette[j]) for j in range(len(palette)) if j != index]
+
+
 def largest_step(row: np.ndarray) -> int:
     """The largest change of any channel between neighbouring pixels of a one-row image."""
     return int(np.abs(np.diff(row[0].astype(np.int32), axis=0)).max())

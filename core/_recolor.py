@@ -12,12 +12,16 @@ a new colour for each, every colour ``x`` of the picture is mapped in CIELAB:
    direction (:func:`edit_shift`), so nothing is clipped into blotches.
 3. **Blend**: the moves are weighted by which palette colour ``x`` belongs
    to (:func:`core._ownership.ownership`): its nearest one, blended with its
-   neighbours only in a narrow band around the border of their regions.
+   neighbours only in a narrow band at the border of their regions, on the
+   unedited side. The paper's Gaussian weights let an edited region follow
+   only 40-80 % of the way and move far regions too (``shared/RECOLOR.md``).
 
 The mapping is sampled once on a ``grid``³ lattice over sRGB
 (:class:`RecolorMap`) and applied to every pixel by trilinear interpolation
-(Pillow's ``Color3DLUT``): fast, and one colour always maps to one colour, so
-every frame of an animation is recoloured alike and no flicker is added.
+(Pillow's ``Color3DLUT``); colours with every channel below :data:`DARK`
+are looked up exactly in a 32³ table instead. One colour always maps to one
+colour, so every frame of an animation is recoloured alike: the mapping adds
+no flicker of its own (a noisy area's changes grow only by its local slope).
 """
 
 from __future__ import annotations
@@ -147,10 +151,12 @@ class RecolorMap:
         if self.identity:
             return image.copy()
         out = np.array(Image.fromarray(image).filter(self._lut))
-        dark = image.max(axis=2) < DARK
-        if np.any(dark):
-            rgb = image[dark].astype(np.intp)
-            out[dark] = self._dark[(rgb[:, 0] * DARK + rgb[:, 1]) * DARK + rgb[:, 2]]
+        # Every channel is below DARK (a power of two) when their bitwise OR is:
+        # a tenth of the time of image.max(axis=2).
+        dark = np.flatnonzero((image[..., 0] | image[..., 1] | image[..., 2]) < DARK)
+        if dark.size:
+            rgb = image.reshape(-1, 3)[dark].astype(np.intp)
+            out.reshape(-1, 3)[dark] = self._dark[(rgb[:, 0] * DARK + rgb[:, 1]) * DARK + rgb[:, 2]]
         return out
 
     def colors(self, rgb) -> np.ndarray:
@@ -184,7 +190,10 @@ def palette_colors(value, name: str = "palette") -> np.ndarray:
     items = list(value) if isinstance(value, (list, tuple)) else None
     if items and all(isinstance(item, str) for item in items):
         value = [parse_color(item) for item in items]
-    array = np.asarray(value)
+    try:
+        array = np.asarray(value)
+    except ValueError:  # rows of different lengths
+        array = np.asarray(value, dtype=object)
     if array.dtype.kind not in "iuf" or array.ndim != 2 or array.shape[1] != 3 \
             or not 1 <= len(array) <= 256:
         raise ValueError(f"{name} must be (k, 3) sRGB numbers with 1 <= k <= 256, got "
