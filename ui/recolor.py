@@ -114,7 +114,7 @@ def _pickers(palette: Palette, new: list[str]) -> None:
             old = p.hex[i]
             key = PICK + old
             column.color_picker(
-                f"{old} · {100 * p.shares[i]:.0f}%", new[i], key=key, on_change=_picked,
+                old, new[i], key=key, on_change=_picked,
                 args=(old, key), help=f"The colour {old} covers {100 * p.shares[i]:.1f}% of the "
                 "picture. Pick what it becomes; every colour near it follows.",
             )
