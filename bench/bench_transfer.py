@@ -8,7 +8,10 @@ markdown tables (and writes them to ``bench/results/bench_transfer.md``):
    colour, 0 best) and wall time, k=16, over scikit-learn's and
    scikit-image's bundled images and stills from ``../shared/data``; then the
    mean of each method over the pairs.
-2. The GIF: the first 20 frames of ``harrypotter_original.gif`` recoloured
+2. china ↔ flower at k=6 and k=16: structure of every method, and for each
+   the coverage (the largest ΔE2000 from a target palette colour to its
+   nearest result pixel: the target for ``"recolor"`` is ≤ 10).
+3. The GIF: the first 20 frames of ``harrypotter_original.gif`` recoloured
    with ``coffee``: the flicker (``core.metrics.flicker``, ΔE76) of each
    method, beside the source's own residual change, its global-palette
    quantization and a transfer done frame by frame (the thing to avoid).
@@ -95,6 +98,21 @@ def still_table() -> None:
         print(f"| {method} | {structure:.3f} | {fidelity:.2f} |")
 
 
+def recolor_table() -> None:
+    images = {"china": load_sample_image("china.jpg"), "flower": load_sample_image("flower.jpg")}
+    print("\n## china ↔ flower: structure (L* SSIM) and coverage (max ΔE2000)\n")
+    print("| k | pair | " + " | ".join(METHODS) + " |")
+    print("|---|---|" + "---:|" * len(METHODS))
+    for k in (6, 16):
+        for s, t in (("china", "flower"), ("flower", "china")):
+            cells = []
+            for method in METHODS:
+                res = transfer_palette(images[s], images[t], k, method=method)
+                cover = core.metrics.palette_coverage(res.image, res.target_palette.colors).max()
+                cells.append(f"{res.structure:.3f} / {cover:.1f}")
+            print(f"| {k} | {s} → {t} | " + " | ".join(cells) + " |")
+
+
 def gif_table() -> None:
     path = DATA / "harrypotter_original.gif"
     if not path.exists():
@@ -121,4 +139,5 @@ def gif_table() -> None:
 if __name__ == "__main__":
     with recorded("bench_transfer"):
         still_table()
+        recolor_table()
         gif_table()

@@ -9,24 +9,31 @@ Everything the app does is a plain call here::
                   alphas=media.alphas)
     print(core.metrics.flicker(media.frames, [r.image for r in results]))
 
+    # Edit a palette colour and the full-colour picture follows (Chang et al. 2015):
+    palette = core.quantize(image, 6).palette
+    new = palette.colors.copy()
+    new[0] = (40, 90, 200)
+    recoloured = core.recolor(image, palette, new)   # or media.frames: one mapping for all
+
     # A clip at full size, streamed frame by frame (memory: a few frames):
     report = core.convert("clip.mp4", "clip.gif", 64, mode="stable")
 
 What is listed in ``__all__`` is the public API, with the public submodules
 ``core.metrics``, ``core.palette``, ``core.colorspace``, ``core.limits``,
-``core.media``, ``core.samples``, ``core.transfer``, ``core.units`` and
+``core.media``, ``core.samples``, ``core.transfer``, ``core.contrast``, ``core.units`` and
 ``core.errors``.
 Modules whose names start with an underscore are internal (as in
 scikit-learn): their contents may change without notice.
 """
 
-from core import colorspace, limits, metrics, palette, samples, transfer, units
+from core import colorspace, contrast, limits, metrics, palette, samples, transfer, units
 from core._cluster import ALGORITHMS, INITS, METRICS
 from core._convert import ConvertReport, convert
 from core._dither import METHODS as DITHER_METHODS
 from core._dither import dither, dither_results
 from core._gif_writer import GifWriter
 from core._quantize import QuantizeOptions, quantize
+from core._recolor import RecolorMap, RecolorOptions, recolor, recolor_map
 from core._result import QuantizeResult
 from core._save import save_gif, save_png, to_bytes
 from core._sequence import MODES, quantize_frames
@@ -36,7 +43,7 @@ from core._video import VIDEO_EXTENSIONS, constant_rate, load_video, looks_like_
 from core.colorspace import SPACES
 from core.errors import MediaError
 from core.media import ACCEPTED_EXTENSIONS, IMAGE_EXTENSIONS, Media, load_media
-from core.palette import Palette, to_css, to_gpl, to_hex_list, to_json, to_swatch_png
+from core.palette import Palette, to_ase, to_css, to_gpl, to_hex_list, to_json, to_swatch_png
 from core.transfer import TransferResult, transfer_palette
 
 __all__ = [
@@ -61,9 +68,12 @@ __all__ = [
     "Palette",
     "QuantizeOptions",
     "QuantizeResult",
+    "RecolorMap",
+    "RecolorOptions",
     "StableKnobs",
     "TransferResult",
     "colorspace",
+    "contrast",
     "constant_rate",
     "convert",
     "dither",
@@ -76,10 +86,13 @@ __all__ = [
     "palette",
     "quantize",
     "quantize_frames",
+    "recolor",
+    "recolor_map",
     "samples",
     "save_gif",
     "save_mp4",
     "save_png",
+    "to_ase",
     "to_bytes",
     "to_css",
     "to_gpl",

@@ -318,3 +318,23 @@ def palette_fidelity(result: np.ndarray, target_colors: np.ndarray) -> float:
         )
         nearest[start : start + step] = de.min(axis=1)
     return float(np.sum(nearest * counts) / counts.sum())
+
+
+def palette_coverage(result: np.ndarray, target_colors: np.ndarray) -> np.ndarray:
+    """CIEDE2000 ΔE from each target palette colour to its nearest pixel of ``result``.
+
+    The other side of :func:`palette_fidelity`: whether every colour of the
+    target palette shows up in the result (0 when it is there exactly).
+
+    Parameters
+    ----------
+    result : ndarray, shape (H, W, 3), uint8
+    target_colors : ndarray, shape (k, 3), uint8
+
+    Returns
+    -------
+    ndarray, shape (k,)
+    """
+    lab = to_space(unpack_rgb(np.unique(pack_rgb(np.asarray(result, dtype=np.uint8)))), "lab")
+    tlab = to_space(np.asarray(target_colors).reshape(-1, 3), "lab")
+    return np.array([delta_e_2000_lab(lab, np.broadcast_to(t, lab.shape)).min() for t in tlab])

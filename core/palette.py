@@ -1,8 +1,9 @@
 """Palettes: k colours with the share of the picture each covers, and their exports.
 
 The export formats are the ones designers paste or import: a hex list, JSON,
-CSS custom properties, a GIMP/Inkscape/Krita ``.gpl`` palette, and a PNG strip
-of swatches whose widths follow the shares. The text formats read back
+CSS custom properties, a GIMP/Inkscape/Krita ``.gpl`` palette, an Adobe Swatch
+Exchange ``.ase`` file, and a PNG strip of swatches whose widths follow the
+shares. Every format but the PNG reads back
 (:func:`read_palette`), so a palette exported here can be locked in a later
 run (``core.quantize(..., locked=...)``); :data:`PRESETS` holds a few
 well-known fixed palettes, and :func:`parse_colors` reads hex codes.
@@ -13,6 +14,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import struct
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,6 +97,48 @@ def to_gpl(palette: Palette, name: str = "Flickerless") -> str:
     for (r, g, b), h, s in zip(p.colors.tolist(), p.hex, p.shares):
         lines.append(f"{r:3d} {g:3d} {b:3d}\t{h} {100 * s:.1f}%")
     return "\n".join(lines) + "\n"
+
+
+#: Adobe Swatch Exchange: signature, version 1.0, and the block types.
+_ASE_SIGNATURE, _ASE_VERSION = b"ASEF", (1, 0)
+_ASE_COLOR, _ASE_GROUP_START, _ASE_GROUP_END = 0x0001, 0xC001, 0xC002
+#: An ASE colour's type (0 global, 1 spot, 2 normal): ours are normal process colours.
+_ASE_NORMAL = 2
+
+
+def _ase_name(text: str) -> bytes:
+    # A name is its length in UTF-16 code units (with the closing NUL), then UTF-16BE.
+    encoded = (text + "\0").encode("utf-16-be")
+    return struct.pack(">H", len(encoded) // 2) + encoded
+
+
+def _ase_block(kind: int, body: bytes) -> bytes:
+    return struct.pack(">HI", kind, len(body)) + body
+
+
+def to_ase(palette: Palette, name: str = "Flickerless") -> bytes:
+    """An Adobe Swatch Exchange file (``.ase``; Illustrator, Photoshop, InDesign, Affinity).
+
+    One group named ``name`` holding an ``RGB`` colour (three float32 from
+    0 to 1) per palette colour, largest share first, each named by its hex
+    code and share. Big-endian throughout: ``ASEF``, version 1.0, the number
+    of blocks, then blocks of ``type (u16), length (u32), body``.
+
+    References
+    ----------
+    The format as published by Adobe-file readers, e.g. selapa.net's
+    "Color palette file formats" (Adobe ASE section).
+    """
+    p = palette.by_share()
+    safe = "".join(ch for ch in name if ch.isprintable()) or "Flickerless"
+    blocks = [_ase_block(_ASE_GROUP_START, _ase_name(safe))]
+    for rgb, h, share in zip(p.colors.tolist(), p.hex, p.shares):
+        body = _ase_name(f"{h} {100 * share:.1f}%") + b"RGB "
+        body += struct.pack(">fffH", *(c / 255.0 for c in rgb), _ASE_NORMAL)
+        blocks.append(_ase_block(_ASE_COLOR, body))
+    blocks.append(_ase_block(_ASE_GROUP_END, b""))
+    header = _ASE_SIGNATURE + struct.pack(">HHI", *_ASE_VERSION, len(blocks))
+    return header + b"".join(blocks)
 
 
 def to_swatch_png(palette: Palette, width: int = 640, height: int = 80) -> bytes:
@@ -267,8 +312,83 @@ def from_css(text: str) -> np.ndarray:
     return _colors(rows, "the file")
 
 
+#: Values of each ASE colour model, by its four-character name (case and padding aside).
+_ASE_MODELS = {"RGB": 3, "LAB": 3, "CMYK": 4, "GRAY": 1}
+
+
+def from_ase(data: bytes) -> np.ndarray:
+    """Read an Adobe Swatch Exchange file (:func:`to_ase`, or Adobe's and others' ``.ase``).
+
+    Colours in groups and outside them are read in file order; ``RGB``,
+    ``LAB`` (L* stored as 0-1, a* b* as they are), ``Gray`` (0 black to 1
+    white) and ``CMYK`` (naive ``(1 - c)(1 - k)``, no ICC profile) become
+    sRGB, rounded and clipped to 0-255.
+
+    Raises
+    ------
+    ValueError
+        Naming the block, for a file that is not ASE version 1, ends early,
+        or holds a colour model or block type the format does not have.
+    """
+    if not isinstance(data, (bytes, bytearray)):
+        raise ValueError("an .ase file is binary: read it as bytes.")
+    if len(data) < 12 or data[:4] != _ASE_SIGNATURE:
+        raise ValueError("the file does not start with 'ASEF': it is not an Adobe Swatch "
+                         "Exchange (.ase) file.")
+    major, minor, count = struct.unpack_from(">HHI", data, 4)
+    if major != _ASE_VERSION[0]:
+        raise ValueError(f"ASE version {major}.{minor} cannot be read (only version 1).")
+    rows, offset = [], 12
+    for number in range(1, count + 1):
+        if offset + 6 > len(data):
+            raise ValueError(f"the file ends before block {number} of the {count} it announces.")
+        kind, length = struct.unpack_from(">HI", data, offset)
+        body = bytes(data[offset + 6 : offset + 6 + length])
+        if len(body) < length:
+            raise ValueError(f"block {number} runs past the end of the file.")
+        if kind == _ASE_COLOR:
+            rows.append(_ase_color(body, number))
+        elif kind not in (_ASE_GROUP_START, _ASE_GROUP_END):
+            raise ValueError(f"block {number} has type 0x{kind:04x}, which ASE does not have.")
+        if len(rows) > MAX_COLORS:
+            break  # _colors names the limit
+        offset += 6 + length
+    return _colors(rows, "the file")
+
+
+def _ase_color(body: bytes, number: int) -> list[int]:
+    if len(body) < 2:
+        raise ValueError(f"colour block {number} is too short to hold a name.")
+    start = 2 + 2 * struct.unpack_from(">H", body)[0]
+    model = body[start : start + 4].decode("ascii", "replace").strip().upper()
+    if model not in _ASE_MODELS:
+        raise ValueError(f"colour block {number} has the colour model {model[:4]!r}; "
+                         "ASE has RGB, LAB, CMYK and Gray.")
+    n = _ASE_MODELS[model]
+    if len(body) < start + 4 + 4 * n:
+        raise ValueError(f"colour block {number} is too short for its {model} values.")
+    v = np.array(struct.unpack_from(f">{n}f", body, start + 4), dtype=np.float64)
+    if not np.all(np.isfinite(v)):
+        raise ValueError(f"colour block {number} holds a value that is not a number.")
+    if model == "RGB":
+        rgb = v
+    elif model == "GRAY":
+        rgb = np.repeat(v, 3)
+    elif model == "CMYK":
+        rgb = (1.0 - v[:3]) * (1.0 - v[3])
+    else:
+        from skimage.color import lab2rgb  # only here: core.colorspace would import in a circle
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # it warns when it clips; clipping is wanted
+            rgb = lab2rgb(np.array([[[100.0 * v[0], v[1], v[2]]]]))[0, 0]
+    return np.clip(np.rint(255.0 * rgb), 0, 255).astype(int).tolist()
+
+
 #: Every palette format that reads back: file extension -> reader.
-IMPORTS = {"txt": from_hex_list, "gpl": from_gpl, "json": from_json, "css": from_css}
+IMPORTS = {
+    "txt": from_hex_list, "gpl": from_gpl, "json": from_json, "css": from_css, "ase": from_ase,
+}
 
 
 def read_palette(data: str | bytes, extension: str) -> np.ndarray:
@@ -277,8 +397,8 @@ def read_palette(data: str | bytes, extension: str) -> np.ndarray:
     Parameters
     ----------
     data : str or bytes
-        The file's text (bytes are decoded as UTF-8).
-    extension : {"txt", "gpl", "json", "css"}
+        The file's text (bytes are decoded as UTF-8); an ``.ase`` file's bytes.
+    extension : {"txt", "gpl", "json", "css", "ase"}
         The format, as its file extension (a leading dot is allowed).
 
     Returns
@@ -290,7 +410,7 @@ def read_palette(data: str | bytes, extension: str) -> np.ndarray:
     ------
     ValueError
         For an unknown format, text that is not UTF-8, or a line (or JSON
-        item) that is not a colour; the message names the line.
+        item, or ASE block) that is not a colour; the message names it.
     """
     extension = extension.lower().lstrip(".")
     if extension not in IMPORTS:
@@ -298,6 +418,8 @@ def read_palette(data: str | bytes, extension: str) -> np.ndarray:
             f"a .{extension} file cannot be read as a palette; use one of "
             f"{', '.join('.' + e for e in IMPORTS)}."
         )
+    if extension == "ase":
+        return from_ase(data)
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
@@ -312,5 +434,6 @@ EXPORTS = {
     "json": (to_json, "json", "application/json"),
     "css": (to_css, "css", "text/css"),
     "gpl": (to_gpl, "gpl", "text/plain"),
+    "ase": (to_ase, "ase", "application/octet-stream"),
     "png": (to_swatch_png, "png", "image/png"),
 }

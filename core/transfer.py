@@ -13,6 +13,12 @@ takes the colour its cluster is paired with. Methods differ in how they pair:
 - ``"matching-shift"``: the ``"matching"`` pairing, but each pixel is shifted
   by (target colour - source centre) in Lab instead of filled flat, which keeps
   the shading inside a cluster (its colours are no longer exact target colours).
+- ``"recolor"``: the ``"matching"`` pairing, then the full-colour source is
+  recoloured so that each source palette colour becomes its target colour
+  and every colour in between follows smoothly (:func:`core.recolor`,
+  after Chang et al. 2015): lightness through a monotone curve, chroma by
+  gamut-aware moves (:data:`RECOLOR_STEEPEST`). Detail and shading stay;
+  the result is full colour.
 - ``"reinhard"``: no palette; the per-channel mean and standard deviation of
   the source are matched to the target's in Lab (Reinhard et al. 2001).
 
@@ -33,6 +39,7 @@ from skimage.color import lab2lch
 from core import metrics
 from core._histogram import pack_rgb, unpack_rgb
 from core._quantize import quantize
+from core._recolor import recolor
 from core._result import QuantizeResult
 from core._sequence import quantize_frames
 from core._validation import check_choice, check_image, check_k
@@ -44,6 +51,7 @@ METHODS = (
     "lightness",
     "matching",
     "matching-shift",
+    "recolor",
     "reinhard",
 )
 
@@ -53,6 +61,12 @@ WEIGHT_LIGHTNESS = 1.0
 WEIGHT_CHROMA = 0.25
 WEIGHT_HUE = 0.1
 WEIGHT_SHARE = 0.25
+
+#: Steepest lightness curve of ``"recolor"``: two source colours close in L*
+#: paired with target colours far apart would stretch the noise between them
+#: into grain; at 3 every target colour still shows within 3 ΔE2000 in the
+#: bench pairs (``bench/bench_transfer.py``).
+RECOLOR_STEEPEST = 3.0
 
 # A standard deviation below this (in L*, a* or b* units) counts as a flat
 # channel: Reinhard's scale factor is then 1 rather than a division by ~0.
@@ -118,10 +132,10 @@ def transfer_palette(
     k : int
         Palette size of both quantizations, 1 to 256. A picture with fewer
         distinct colours gets a smaller palette, so the two sizes can differ.
-    method : {"frequency", "lightness", "matching", "matching-shift", "reinhard"}
+    method : {"frequency", "lightness", "matching", "matching-shift", "recolor", "reinhard"}
         How source colours are paired with target colours; see the module
-        docstring, :func:`pair_by_rank`, :func:`match_palettes` and
-        :func:`reinhard`.
+        docstring, :func:`pair_by_rank`, :func:`match_palettes`,
+        :func:`core.recolor` and :func:`reinhard`.
     space : {"rgb", "hsv", "lab", "oklab", "din99o"}
         The space both quantizations cluster in (as in :func:`core.quantize`).
         Pairing always compares colours in CIELAB / LCh.
@@ -176,6 +190,8 @@ def transfer_palette(
             mapping = match_palettes(s_lab, s_pal.shares, t_lab, t_pal.shares)
         if method == "matching-shift":
             out = _shift(frames, src, t_lab[mapping] - s_lab)
+        elif method == "recolor":
+            out = recolor(frames, s_pal.colors, t_pal.colors[mapping], steepest=RECOLOR_STEEPEST)
         else:
             out = [np.ascontiguousarray(t_pal.colors[mapping][r.labels]) for r in src]
 

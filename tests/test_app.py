@@ -304,7 +304,7 @@ def test_locked_colours_from_a_link_are_in_the_palette_and_marked():
     assert at.session_state["locked"] == ["#ff0000", "#00ff00"]
     bar = at.get("plotly_chart")[0].proto.spec
     assert "#ff0000 (locked)" in bar and "#00ff00 (locked)" in bar
-    assert [c.value for c in at.color_picker][:2] == ["#ff0000", "#00ff00"]
+    assert [c.value for c in at.sidebar.color_picker][:2] == ["#ff0000", "#00ff00"]
 
 
 def test_locking_a_swatch_keeps_it_while_the_rest_is_refitted():

@@ -10,7 +10,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.palette import EXPORTS, Palette, to_css, to_gpl, to_hex_list, to_json, to_swatch_png
+from core.palette import (
+    EXPORTS,
+    Palette,
+    read_palette,
+    to_css,
+    to_gpl,
+    to_hex_list,
+    to_json,
+    to_swatch_png,
+)
 
 PAL = Palette(
     np.array([[255, 0, 0], [0, 128, 255], [16, 16, 16]], dtype=np.uint8), np.array([0.2, 0.5, 0.3])
@@ -63,6 +72,11 @@ def test_every_export_holds_every_colour_in_its_declared_type(name):
         assert im.format.lower() == extension
         colours = {tuple(c) for c in np.asarray(im.convert("RGB"))[0].tolist()}
         assert colours == {tuple(c) for c in PAL.colors.tolist()}
+    elif mime == "application/octet-stream":  # .ase: binary, every colour read back
+        assert isinstance(out, bytes)
+        assert {tuple(c) for c in read_palette(out, extension).tolist()} == {
+            tuple(c) for c in PAL.colors.tolist()
+        }
     else:
         assert isinstance(out, str)
         if mime == "application/json":

@@ -26,7 +26,8 @@ PAL = Palette(
 @pytest.mark.parametrize("name", [n for n, (_, ext, _) in EXPORTS.items() if ext in IMPORTS])
 def test_every_text_export_reads_back(name):
     write, extension, _ = EXPORTS[name]
-    colours = read_palette(write(PAL).encode(), extension)
+    data = write(PAL)
+    colours = read_palette(data.encode() if isinstance(data, str) else data, extension)
     np.testing.assert_array_equal(colours, PAL.by_share().colors)
 
 
@@ -60,7 +61,7 @@ def test_a_list_of_hex_codes():
         ('{"colors": [\n', "json", "line 2 is not valid JSON"),
         ("", "txt", "holds no colours"),
         (b"\xff\xfe\x00", "txt", "not text"),
-        ("#fff", "ase", "a .ase file cannot be read"),
+        ("#fff", "aco", "a .aco file cannot be read"),
     ],
 )
 def test_a_bad_palette_file_names_the_line(data, extension, words):

@@ -3,7 +3,9 @@
 ``?k=5&space=hsv&metric=manhattan`` opens the page with those settings, and
 moving a knob rewrites the address, so copying it shares the view. The names
 are the knobs' own keys; ``sample`` is a short name (:data:`SAMPLE_SLUGS`),
-``palette`` the locked colours as hex codes without ``#``, comma-separated.
+``palette`` the locked colours as hex codes without ``#``, comma-separated,
+and ``recolor`` the Palette tab's swatch edits as ``old-new`` pairs of such
+codes (``recolor=2e4a1f-ff8800,c0c0c0-102040``).
 
 The address is read once per session, on its first run (:func:`read_once`):
 its values become the knobs' starting values in ``st.session_state``, and
@@ -25,7 +27,7 @@ import streamlit as st
 
 import core
 from core.palette import hex_code, parse_color
-from ui import locked, settings
+from ui import locked, recolor, settings
 from ui.markup import plain
 
 #: Short, URL-safe names of the samples: slug -> name in :data:`core.samples.SAMPLES`.
@@ -37,6 +39,8 @@ SAMPLE_SLUGS = {
 }
 #: The address's name of the locked colours.
 PALETTE = "palette"
+#: The address's name (and session-state key) of the recolouring edits.
+RECOLOR = recolor.KEY
 #: At most this many ignored parts are named in the notice.
 MAX_NAMED = 6
 #: Session-state key set once the address has been read.
@@ -119,6 +123,22 @@ def _palette(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _recolor(text: str) -> dict[str, str]:
+    pairs = [item for item in text.split(",") if item]
+    if not pairs or len(pairs) > settings.K_MAX:
+        raise ValueError(f"1 to {settings.K_MAX} pairs of hex colours such as 2e4a1f-ff8800")
+    edits = {}
+    for pair in pairs:
+        if not re.fullmatch(r"[0-9a-fA-F]{6}-[0-9a-fA-F]{6}", pair):
+            raise ValueError(
+                f"pairs of hex colours such as 2e4a1f-ff8800 ({plain(repr(pair), 20)} is not one)"
+            )
+        old, new = (hex_code(parse_color(code)) for code in pair.split("-"))
+        if old != new:
+            edits[old] = new
+    return edits
+
+
 #: Every name the address may hold -> the check that turns its text into a value.
 PARSERS: dict[str, Callable[[str], object]] = {
     "k": _whole(settings.K_MIN, settings.K_MAX),
@@ -134,6 +154,7 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "damping": _step(*settings.DAMPING_RANGE),
     "sample": _sample,
     PALETTE: _palette,
+    RECOLOR: _recolor,
 }
 
 
@@ -251,6 +272,10 @@ def encode(state: Mapping) -> dict[str, str]:
     colors = state.get(locked.KEY, [])
     if colors:
         params[PALETTE] = ",".join(code.lstrip("#") for code in colors)
+    edits = state.get(RECOLOR, {})
+    if edits:
+        params[RECOLOR] = ",".join(f"{old.lstrip('#')}-{new.lstrip('#')}"
+                                   for old, new in edits.items())
     return params
 
 
@@ -273,7 +298,8 @@ def share(container, params: Mapping[str, str], upload: str | None = None) -> No
     query = urlencode(params, safe=",")
     container.markdown("**Share these settings**")
     container.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
-    held = "The link holds every setting above, the chosen sample and your locked colours; "
+    held = ("The link holds every setting above, the chosen sample, your locked colours and "
+            "your swatch edits; ")
     if upload:
         container.caption(
             held + f"your file **{plain(upload)}** is not part of it (uploads never are): "

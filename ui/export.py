@@ -1,15 +1,17 @@
-"""The Export tab: the reduced GIF or PNG, and the palette in every format core writes."""
+"""The Export tab: the reduced GIF or PNG, the recoloured picture, the palette in every format."""
 
 from __future__ import annotations
 
 from pathlib import PurePath
 
+import numpy as np
 import streamlit as st
 
 import core
-from core.palette import EXPORTS
+from core.palette import EXPORTS, Palette, parse_color
 from core.units import file_size
 from ui import palette as palette_tab
+from ui import recolor
 from ui.compare import short_label
 from ui.compute import View, export_key, full_export, mode_settings, mp4_file
 from ui.labels import mode_label
@@ -23,6 +25,7 @@ FORMAT_NOTES = {
     "json": "JSON with shares",
     "css": "CSS custom properties",
     "gpl": "GIMP / Inkscape / Krita palette",
+    "ase": "Adobe Swatch Exchange (Illustrator, Photoshop, InDesign)",
     "png": "swatch strip image",
 }
 
@@ -59,9 +62,10 @@ def show(view: View) -> None:
             with column:
                 show_gif(view, mode, base)
         show_mp4(view, base)
-    what, palette = palette_tab.selected(view)
+    recolor.downloads(view, base)
+    what, palette = _palette(view)
     st.markdown("##### The palette")
-    st.caption(f"The palette of {what} (pick another in the Palette tab), largest share first.")
+    st.caption(f"The palette of {what}, largest share first.")
     columns = st.columns(len(EXPORTS))
     for column, (name, (write, extension, mime)) in zip(columns, EXPORTS.items()):
         data = write(palette)
@@ -72,6 +76,18 @@ def show(view: View) -> None:
         )
         size = len(data.encode() if isinstance(data, str) else data)
         column.caption(f"{FORMAT_NOTES.get(name, name)}, {file_size(size)}")
+
+
+def _palette(view: View) -> tuple[str, Palette]:
+    # The palette as edited in the Palette tab when a swatch was changed there.
+    source = recolor.source_palette(view)
+    old, new = recolor.edited(source)
+    if old != new:
+        p = source.by_share()
+        colors = np.array([parse_color(h) for h in new], dtype=np.uint8)
+        return "the picture as recoloured in the Palette tab", Palette(colors, p.shares)
+    what, palette = palette_tab.selected(view)
+    return f"{what} (pick another in the Palette tab)", palette
 
 
 def show_gif(view: View, mode: str, base: str) -> None:

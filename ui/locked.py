@@ -81,7 +81,8 @@ def editor(container: DeltaGenerator, k_max: int) -> tuple[str, ...]:
         st.file_uploader(
             "…or a palette file exported here",
             type=list(IMPORTS), key="lock_file", on_change=_import, args=(k_max,),
-            help="The .gpl, .txt, .json or .css palette of the Export tab (or GIMP's .gpl).",
+            help="The .gpl, .ase, .txt, .json or .css palette of the Export tab, GIMP's .gpl "
+            "or Adobe's .ase.",
         )
         if colors:
             st.button("Unlock all", key="unlock_all", on_click=_set, args=([], k_max))

@@ -1,11 +1,11 @@
-"""The Palette tab: the chosen colours as swatches with their shares, and how they move."""
+"""The Palette tab: the colours and their shares, how they move, recolouring, contrast."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from core.palette import Palette, to_swatch_png
-from ui import figures, locked
+from ui import contrast, figures, locked, recolor
 from ui.compute import View, digest
 from ui.labels import mode_label
 
@@ -51,9 +51,10 @@ def show(view: View) -> None:
         f"The **{len(palette)} colours** of {what}, largest share first. Each bar is as long "
         "as the part of the picture painted in that colour."
     )
-    st.image(to_swatch_png(palette, width=900, height=48), width="stretch")
+    st.image(to_swatch_png(palette, width=900, height=48), width="stretch", output_format="PNG")
     lock_buttons(palette)
     st.plotly_chart(figures.palette_bar(palette, locked.current()), key="palette_bar")
+    contrast.show(recolor.show(view))
     if "still" not in runs:
         mode = st.session_state["palette_mode"]
         st.markdown("##### Palette timeline")

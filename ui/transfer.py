@@ -21,6 +21,7 @@ METHOD_NOTES = {
     "lightness": "dark goes to dark, light to light",
     "matching": "each colour goes to the closest one, as evenly as possible",
     "matching-shift": "like matching, but keeps the shading inside each colour",
+    "recolor": "like matching, then recolours smoothly: all the detail and shading stay",
     "reinhard": "shifts the overall colour mood (no palette mapping)",
 }
 
@@ -107,7 +108,8 @@ def _result(view: View, target: Source, result, data: bytes) -> None:
     columns[1].markdown("**Colours from**")
     columns[1].image(target.media.frames[0], output_format="PNG", width="stretch")
     columns[2].markdown("**Result**")
-    columns[2].image(data, width="stretch")
+    columns[2].image(data, width="stretch",
+                     output_format="auto" if media.is_animated else "PNG")
     animated = len(result.frames) > 1
     name, mime = ("transfer.gif", "image/gif") if animated else ("transfer.png", "image/png")
     st.markdown(
