@@ -172,7 +172,7 @@ def test_a_shared_link_opens_the_same_settings_in_a_fresh_page(server):
         assert fresh.get_by_role("radio", name="Oklab (newer perceptual space)").is_checked()
         assert fresh.get_by_text("Your colours (1 locked)").count() == 1
         fresh.get_by_role("tab", name="Palette").click()
-        fresh.get_by_role("button", name=re.compile(f"#{locked}$")).wait_for()
+        fresh.get_by_role("button", name=f"#{locked}", exact=True).wait_for()
         assert fresh.url == shared
 
 
