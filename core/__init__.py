@@ -12,20 +12,28 @@ Everything the app does is a plain call here::
     # A clip at full size, streamed frame by frame (memory: a few frames):
     report = core.convert("clip.mp4", "clip.gif", 64, mode="stable")
 
+    # Choose the part first: its length and rate, then a plan within the limits.
+    plan = core.plan_part(core.probe("clip.mp4"), core.Part(start=2, end=6, fps=15))
+    preview = core.load_preview("clip.mp4", plan)   # the window the page compares on
+
 What is listed in ``__all__`` is the public API, with the public submodules
 ``core.metrics``, ``core.palette``, ``core.colorspace``, ``core.limits``,
-``core.media``, ``core.samples``, ``core.transfer``, ``core.units`` and
-``core.errors``.
+``core.media``, ``core.notices``, ``core.samples``, ``core.transfer``,
+``core.units`` and ``core.errors``.
 Modules whose names start with an underscore are internal (as in
 scikit-learn): their contents may change without notice.
 """
 
-from core import colorspace, limits, metrics, palette, samples, transfer, units
+from core import colorspace, limits, metrics, notices, palette, samples, transfer, units
 from core._cluster import ALGORITHMS, INITS, METRICS
 from core._convert import ConvertReport, convert
 from core._dither import METHODS as DITHER_METHODS
 from core._dither import dither, dither_results
+from core._fixed import LOCKED_RULES
 from core._gif_writer import GifWriter
+from core._part import Part
+from core._plan import PartPlan, load_preview, plan_part
+from core._probe import SourceFacts, frame_at, probe
 from core._quantize import QuantizeOptions, quantize
 from core._result import QuantizeResult
 from core._save import save_gif, save_png, to_bytes
@@ -50,6 +58,7 @@ __all__ = [
     "HYSTERESIS",
     "IMAGE_EXTENSIONS",
     "INITS",
+    "LOCKED_RULES",
     "MAX_VIDEO_SECONDS",
     "METRICS",
     "MODES",
@@ -59,8 +68,11 @@ __all__ = [
     "Media",
     "MediaError",
     "Palette",
+    "Part",
+    "PartPlan",
     "QuantizeOptions",
     "QuantizeResult",
+    "SourceFacts",
     "StableKnobs",
     "TransferResult",
     "colorspace",
@@ -68,12 +80,17 @@ __all__ = [
     "convert",
     "dither",
     "dither_results",
+    "frame_at",
     "limits",
     "load_media",
+    "load_preview",
     "load_video",
     "looks_like_video",
     "metrics",
+    "notices",
     "palette",
+    "plan_part",
+    "probe",
     "quantize",
     "quantize_frames",
     "samples",

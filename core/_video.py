@@ -281,9 +281,36 @@ def load_video(
         frames = list(frames)
     if not frames:
         raise MediaError("The video holds no frames that could be decoded.")
-    total = max(len(frames), info.clip_frames)
+    total, cut = frames_cut(info, len(frames))
     original = None if info.size == info.original_size else info.original_size
-    return Media(frames, None, [info.duration_ms] * len(frames), 0, "VIDEO", total, original)
+    return Media(frames, None, [info.duration_ms] * len(frames), 0, "VIDEO", total, original,
+                 cut)
+
+
+def frames_cut(info: VideoInfo, kept: int) -> tuple[int, str | None]:
+    """How many frames the clip has, and why fewer were kept (a ``core.notices`` reason).
+
+    One frame fewer than the stated length promises is rounding, not a cut.
+
+    Parameters
+    ----------
+    info : VideoInfo
+    kept : int
+        Frames decoded.
+
+    Returns
+    -------
+    total : int
+    cut : {"short", "frames", "seconds"} or None
+    """
+    whole = int(round(info.seconds * info.rate)) if info.seconds > 0 else kept
+    if kept < info.expected_frames - 1:
+        return info.expected_frames, "short"
+    if info.expected_frames < info.clip_frames - 1:
+        return max(whole, info.clip_frames), "frames"
+    if whole > info.clip_frames + 1:
+        return whole, "seconds"
+    return kept, None
 
 
 class Mp4Writer:

@@ -92,7 +92,8 @@ def test_max_side_downscales_and_says_so():
     report = core.convert(data_path("clips", "test.webm"), io.BytesIO(), 8, max_side=320,
                           max_frames=5)
     assert (report.width, report.height) == (320, 240) and report.source_size == (640, 480)
-    assert "Scaled down from 640x480 to 320x240." in report.notes
+    assert ("Scaled down from 640x480 to 320x240 (the longest side is limited to 320 px)."
+            in report.notes)
 
 
 def test_unreadable_source_leaves_no_file_behind(tmp_path):
