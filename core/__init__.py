@@ -32,8 +32,8 @@ from core._dither import dither, dither_results
 from core._fixed import LOCKED_RULES
 from core._gif_writer import GifWriter
 from core._part import Part
-from core._plan import PartPlan, load_preview, plan_part
-from core._probe import SourceFacts, frame_at, probe
+from core._plan import PartPlan, load_preview, media_part, plan_part
+from core._probe import SourceFacts, frame_at, media_facts, probe
 from core._quantize import QuantizeOptions, quantize
 from core._result import QuantizeResult
 from core._save import save_gif, save_png, to_bytes
@@ -84,6 +84,8 @@ __all__ = [
     "limits",
     "load_media",
     "load_preview",
+    "media_facts",
+    "media_part",
     "load_video",
     "looks_like_video",
     "metrics",

@@ -14,8 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+import numpy as np
+from PIL import Image
+
 from core._media_base import Media, capped_side
-from core._part import Part, side_for_width
+from core._part import Part, retimed, side_for_width
 from core._probe import SourceFacts
 from core._stream import open_stream
 from core._video import MAX_FPS, MAX_SECONDS
@@ -208,3 +211,32 @@ def load_preview(source, plan: PartPlan, progress: Callable[[int, int], None] | 
                  stream.loop, "VIDEO" if stream.is_video else "GIF",
                  total if short else len(frames), None if original == stream.size else original,
                  "short" if short else None)
+
+
+def media_part(media: Media, plan: PartPlan) -> Media:
+    """The comparison's window of media already in memory (a bundled sample).
+
+    The same frames :func:`load_preview` would decode from a file.
+
+    Parameters
+    ----------
+    media : Media
+    plan : PartPlan
+        From :func:`plan_part` on :func:`media_facts` of ``media``.
+
+    Returns
+    -------
+    Media
+    """
+    alphas = media.alphas or [None] * len(media.frames)
+    kept = list(retimed(zip(media.frames, alphas, media.durations), plan.preview))
+    kept = kept[: plan.preview_frames] or [(media.frames[0], alphas[0], media.durations[0])]
+    size = plan.preview_size
+    frames = [f if f.shape[1::-1] == size else
+              np.asarray(Image.fromarray(f).resize(size, Image.Resampling.LANCZOS))
+              for f, _, _ in kept]
+    new_alphas = None if media.alphas is None else [
+        a if a.shape[::-1] == size else
+        np.asarray(Image.fromarray(a).resize(size, Image.Resampling.NEAREST)) for _, a, _ in kept]
+    return Media(frames, new_alphas, [d for _, _, d in kept], media.loop, media.format,
+                 len(frames), None if media.size == size else media.size)

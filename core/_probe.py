@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from core._image import image_frames, open_image, pillow_errors
-from core._media_base import MAX_PIXELS, capped_side, read_source
+from core._media_base import MAX_PIXELS, Media, capped_side, read_source
 from core._part import shown_ms
 from core._video import looks_like_video, open_video, private_file
 from core.errors import MediaError
@@ -52,6 +52,16 @@ class SourceFacts:
     def is_animated(self) -> bool:
         """True for an animation or a clip."""
         return self.kind != "still"
+
+
+def media_facts(media: Media) -> SourceFacts:
+    """The :class:`SourceFacts` of media already in memory (a bundled sample)."""
+    if not media.is_animated:
+        return SourceFacts("still", media.size, 0.0, 1, 0.0)
+    seconds = sum(shown_ms(int(d)) for d in media.durations) / 1000.0
+    n = len(media.frames)
+    kind = "clip" if media.format == "VIDEO" else "animation"
+    return SourceFacts(kind, media.size, seconds, n, n / seconds)
 
 
 def probe(source, *, max_pixels: int = MAX_PIXELS, max_decode_work: int | None = None
@@ -110,7 +120,7 @@ def frame_at(source, seconds: float, width: int) -> np.ndarray:
 
     Parameters
     ----------
-    source : str, os.PathLike, bytes or binary file object
+    source : str, os.PathLike, bytes, binary file object or Media
     seconds : float
         From the beginning; past the end gives the last frame.
     width : int
@@ -124,6 +134,10 @@ def frame_at(source, seconds: float, width: int) -> np.ndarray:
     MediaError
         If the source cannot be read.
     """
+    if isinstance(source, Media):
+        clock = np.cumsum([shown_ms(int(d)) for d in source.durations]) / 1000.0
+        index = int(min(np.searchsorted(clock, seconds, side="right"), len(source.frames) - 1))
+        return _narrowed(source.frames[index], width)
     data = read_source(source)
     if looks_like_video(data):
         return _clip_frame(data, seconds, width)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from core.units import file_size
 from ui import preview
 from ui.compare import short_label
-from ui.compute import View, mode_settings
-from ui.labels import file_size
+from ui.compute import View, default_mode, mode_settings
 from ui.settings import Settings
 
 #: Zoom choices: screen pixels per image pixel (1 is the whole picture, fitted).
@@ -28,19 +28,19 @@ def result_frame(key: str, settings: Settings, mode: str, index: int, _file: byt
 
 def show(view: View) -> None:
     """Draw the Large view tab."""
-    runs, media = view.runs, view.source.media
+    media = view.source.media
     st.markdown(
         "One result beside the original, as large as the page allows. Zoom in to see the "
         "pixels themselves: each becomes a 2x2 or 4x4 block, enlarged without smoothing."
     )
-    mode, zoom = _result_and_zoom(runs)
+    mode, zoom = _result_and_zoom(view.modes)
     index = 0
     if media.is_animated:
         index = st.slider(
             "Frame", 1, len(media.frames), 1, key=f"large_frame:{view.source.key}",
         ) - 1
     across, down = _where_to_look(zoom)
-    run = runs[mode]
+    run = view.run(mode)
     settings = view.settings if mode == "still" else mode_settings(view.settings, mode)
     result = result_frame(view.source.key, settings, mode, index, run.file)
     original, box = preview.zoom_crop(media.frames[index], zoom, across, down)
@@ -63,15 +63,15 @@ def show(view: View) -> None:
                f"{file_size(len(run.file))}.")
 
 
-def _result_and_zoom(runs: dict) -> tuple[str, int]:
+def _result_and_zoom(modes: list[str]) -> tuple[str, int]:
     # Which result to show (a still has only one) and how many screen pixels per pixel.
     top = st.columns([3, 2])
-    if "still" in runs:
+    if modes == ["still"]:
         mode = "still"
     else:
         mode = top[0].segmented_control(
-            "Result", list(runs), key="large_mode", format_func=short_label, required=True,
-            default="stable" if "stable" in runs else next(iter(runs)),
+            "Result", modes, key="large_mode", format_func=short_label, required=True,
+            default=default_mode(modes),
         )
     zoom = top[1].segmented_control(
         "Zoom", ZOOMS, key="large_zoom", required=True, default=1,

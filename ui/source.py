@@ -1,22 +1,33 @@
-"""Choosing what to work on: a bundled sample, or the visitor's own upload."""
+"""Choosing what to work on: a bundled sample or the visitor's upload, and its part.
+
+A still is fitted to the limits as a whole. An animation or clip is probed
+first (length, rate, size), its part chosen (:mod:`ui.part`), and only the
+window the comparison plays is decoded, at the comparison's size: a 14 s
+1280x720 clip costs the page 43 frames of 640x360, not 280 thumbnails. What
+was decoded is kept in the visitor's session (:mod:`ui.store`).
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 import core
-from core.limits import DEFAULT_LIMITS
+from core.limits import DEFAULT_LIMITS, fit_to_limits, load_within_limits
 from core.media import ACCEPTED_EXTENSIONS
-from core.samples import SAMPLES
-from ui.compute import Source, sample_source, upload_source
+from core.notices import frames_note
+from core.samples import SAMPLES, load_sample
+from ui import part as part_ui
+from ui import store
+from ui.compute import Source, digest
 from ui.markup import plain
+from ui.progress import Progress
 
 
-def pick_source() -> Source | None:
-    """Draw the sample picker and the uploader; return the chosen media.
+def pick_source(progress: Progress) -> Source | None:
+    """Draw the sample picker, the uploader and the part; return the chosen media.
 
     Returns ``None`` (after an ``st.error`` saying what to do) when the upload
-    cannot be used; notices about downscaling or cut frames are shown as info.
+    cannot be used; notices about cut frames or downscaling are shown as info.
     """
     left, right = st.columns(2)
     # Its starting value is in st.session_state (ui.settings.init_state; a link may set it).
@@ -27,7 +38,7 @@ def pick_source() -> Source | None:
         help="Pictures that come with the app's libraries; the animation is made from one.",
     )
     upload = right.file_uploader(
-        "…or upload your own image, GIF or video",
+        "…or upload your own image, GIF or video (MP4, WebM, MOV)",
         type=list(ACCEPTED_EXTENSIONS),
         key="upload",
         max_upload_size=DEFAULT_LIMITS.max_upload_mb,
@@ -38,8 +49,9 @@ def pick_source() -> Source | None:
     else:
         right.caption(f"Using **{plain(upload.name)}**; remove it (×) to go back to the samples.")
         try:
-            source = upload_source(upload.name, upload.getvalue())
+            source = upload_source(upload.name, upload.getvalue(), progress)
         except core.MediaError as exc:
+            progress.done()
             st.error(
                 f"**{plain(upload.name)}** could not be used. {exc} "
                 "Remove it (×) to go back to the samples, or upload another file."
@@ -48,3 +60,57 @@ def pick_source() -> Source | None:
     for notice in source.notices:
         st.info(notice, icon=":material/straighten:")
     return source
+
+
+@st.cache_data(max_entries=4, show_spinner="Building the sample…")
+def _load_sample(name: str) -> tuple[core.Media, tuple[str, ...]]:
+    media, notices = fit_to_limits(load_sample(name), DEFAULT_LIMITS)
+    return media, tuple(notices)
+
+
+def sample_source(name: str, with_part: bool = True) -> Source:
+    """A bundled sample; for the animation, its part is chosen (``with_part``) and cut."""
+    media, notices = _load_sample(name)
+    key = "sample:" + name
+    if not media.is_animated or not with_part:
+        return Source(key, name, media, notices)
+    facts = core.media_facts(media)
+    plan = core.plan_part(facts, part_ui.choose(
+        facts, key, lambda t: core.frame_at(media, t, part_ui.THUMB_WIDTH)))
+    shown = store.remembered("preview", (key, plan.preview, plan.preview_frames),
+                             lambda: core.media_part(media, plan), keep=1)
+    return Source(f"{key}|{part_key(plan)}", name, shown, notices + plan.notes, None, plan)
+
+
+def upload_source(name: str, data: bytes, progress: Progress | None = None,
+                  with_part: bool = True) -> Source:
+    """An upload: a still fitted to the limits, or the chosen part of an animation or clip.
+
+    Raises ``core.MediaError`` with a readable message when it cannot be used.
+    """
+    key = digest(data)
+    facts = store.remembered("facts", key, lambda: core.probe(
+        data, max_pixels=DEFAULT_LIMITS.max_decode_pixels,
+        max_decode_work=DEFAULT_LIMITS.max_decode_work), keep=3)
+    if not facts.is_animated or not with_part:
+        media, notices = store.remembered("whole", key, lambda: load_within_limits(data), keep=2)
+        return Source(key, name, media, tuple(notices), data)
+    part = part_ui.choose(facts, key, lambda t: store.remembered(
+        "thumb", (key, round(t, 2)), lambda: core.frame_at(data, t, part_ui.THUMB_WIDTH), keep=4))
+    plan = core.plan_part(facts, part)
+    report = progress.frames("Reading the part") if progress else None
+    media = store.remembered("preview", (key, plan.preview, plan.preview_frames),
+                             lambda: core.load_preview(data, plan, report), keep=1)
+    if progress is not None:
+        progress.done()
+    notices = plan.notes
+    if media.cut == "short":
+        notices += (frames_note("short", len(media.frames), media.total_frames),)
+    return Source(f"{key}|{part_key(plan)}", name, media, notices, data, plan)
+
+
+def part_key(plan: core.PartPlan) -> str:
+    """The part compared, for keys: "2-6s@15fps/640w"."""
+    p = plan.part
+    return f"{p.start:g}-{p.end:g}s@{p.fps or 'src'}fps/{p.width or 'full'}w"
+

@@ -1,0 +1,67 @@
+"""One progress bar for everything the page computes, in one place, in words.
+
+Reading the part, then each mode frame by frame: the bar says which step it is
+on and how far ("Stable: mode 4 of 4, frame 120 of 200"), and moves at least
+once a frame, so the page never sits still without saying why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from streamlit.delta_generator import DeltaGenerator
+
+Report = Callable[[int, int], None]
+
+
+class Progress:
+    """A bar drawn in ``slot`` (an ``st.empty()``) while work is going on, and gone after.
+
+    Parameters
+    ----------
+    slot : DeltaGenerator
+        Where the bar goes: an empty placeholder above what is being computed.
+    """
+
+    def __init__(self, slot: DeltaGenerator):
+        self.slot = slot
+        self._bar = None
+
+    def show(self, fraction: float, text: str) -> None:
+        """Draw the bar at ``fraction`` (0 to 1) with ``text``."""
+        fraction = min(1.0, max(0.0, fraction))
+        if self._bar is None:
+            self._bar = self.slot.progress(fraction, text=text)
+        else:
+            self._bar.progress(fraction, text=text)
+
+    def frames(self, label: str) -> Report:
+        """A ``progress(done, total)`` callback that reads "label: frame 12 of 43"."""
+        def report(done: int, total: int) -> None:
+            self.show(done / max(1, total), f"{label}: frame {done} of {total}")
+
+        return report
+
+    def mode(self, label: str, index: int, count: int) -> Report:
+        """A callback for mode ``index`` (from 1) of ``count``: one bar across all of them.
+
+        Reads "Stable: mode 4 of 4, frame 120 of 200" ("Stable: frame 120 of
+        200" when there is only one mode to compute).
+        """
+        step = f"{label}: mode {index} of {count}, " if count > 1 else f"{label}: "
+
+        def report(done: int, total: int) -> None:
+            fraction = (index - 1 + done / max(1, total)) / count
+            self.show(fraction, f"{step}frame {done} of {total}")
+
+        return report
+
+    def note(self, label: str, index: int, count: int, what: str) -> None:
+        """Say that mode ``index`` of ``count`` is on a step without frames ("writing the GIF")."""
+        step = f"{label}: mode {index} of {count}, " if count > 1 else f"{label}: "
+        self.show(index / count, f"{step}{what}")
+
+    def done(self) -> None:
+        """Take the bar away."""
+        self.slot.empty()
+        self._bar = None
