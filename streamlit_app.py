@@ -86,3 +86,4 @@ if view is not None:
         if tab.open:
             with tab:
                 show_tab(part, view)
+progress.done()

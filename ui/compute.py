@@ -145,7 +145,8 @@ def default_mode(modes) -> str:
 class View:
     """The source and the settings; each result is made when a tab first asks for it.
 
-    ``progress`` is where the bar goes while results are made (none: no bar).
+    ``progress`` is where the bar goes while results are made (none: no bar);
+    the page takes it away when it has drawn everything.
     """
 
     source: Source
@@ -179,13 +180,12 @@ class View:
         store.forget_other("run", lambda key: key[0] == self.source.key)
         missing = [m for m in modes if store.peek("run", keys[m]) is None]
         index = iter(range(1, len(missing) + 1))
-        try:
-            return {m: store.remembered(
-                "run", keys[m], lambda m=m: self._make(m, next(index), len(missing)), KEPT_RUNS)
-                for m in modes}
-        finally:
-            if missing and self.progress is not None:
-                self.progress.done()
+        runs = {m: store.remembered(
+            "run", keys[m], lambda m=m: self._make(m, next(index), len(missing)), KEPT_RUNS)
+            for m in modes}
+        if missing and self.progress is not None:
+            self.progress.show(1.0, "Drawing the results…")  # the page takes the bar away
+        return runs
 
     def _make(self, mode: str, index: int, count: int) -> Run:
         label = mode_label(mode).split(" (")[0]

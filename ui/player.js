@@ -220,8 +220,12 @@ export default function (component) {
   const durations = data.durations.map((d) => (d >= 20 ? d : 100));
   const total = durations.reduce((a, b) => a + b, 0);
   const state = { frame: 0, playing: true, start: performance.now(), panels: null, raf: 0 };
+  // Each result's address, for tests that compare what is drawn with the GIF itself.
+  root.__urls = data.panels.filter((p) => p.kind === "gif")
+    .map((p) => ({ title: p.title, url: mediaUrl(p.url) }));
   root.dataset.token = data.token;
   root.dataset.ready = "0";
+  ui.where.textContent = "Loading the results…";
 
   function frameAt(ms) {
     let t = ms % total;

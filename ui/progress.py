@@ -7,11 +7,15 @@ once a frame, so the page never sits still without saying why.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from streamlit.delta_generator import DeltaGenerator
 
 Report = Callable[[int, int], None]
+
+#: Seconds between two redraws of the bar while counting frames (each costs a message).
+REDRAW_S = 0.15
 
 
 class Progress:
@@ -26,19 +30,26 @@ class Progress:
     def __init__(self, slot: DeltaGenerator):
         self.slot = slot
         self._bar = None
+        self._drawn = 0.0
 
     def show(self, fraction: float, text: str) -> None:
         """Draw the bar at ``fraction`` (0 to 1) with ``text``."""
         fraction = min(1.0, max(0.0, fraction))
+        self._drawn = time.monotonic()
         if self._bar is None:
             self._bar = self.slot.progress(fraction, text=text)
         else:
             self._bar.progress(fraction, text=text)
 
+    def _due(self, done: int, total: int) -> bool:
+        # Every frame would be a message each; the first, the last and a few a second do.
+        return done <= 1 or done >= total or time.monotonic() - self._drawn >= REDRAW_S
+
     def frames(self, label: str) -> Report:
         """A ``progress(done, total)`` callback that reads "label: frame 12 of 43"."""
         def report(done: int, total: int) -> None:
-            self.show(done / max(1, total), f"{label}: frame {done} of {total}")
+            if self._due(done, total):
+                self.show(done / max(1, total), f"{label}: frame {done} of {total}")
 
         return report
 
@@ -51,8 +62,9 @@ class Progress:
         step = f"{label}: mode {index} of {count}, " if count > 1 else f"{label}: "
 
         def report(done: int, total: int) -> None:
-            fraction = (index - 1 + done / max(1, total)) / count
-            self.show(fraction, f"{step}frame {done} of {total}")
+            if self._due(done, total):
+                fraction = (index - 1 + done / max(1, total)) / count
+                self.show(fraction, f"{step}frame {done} of {total}")
 
         return report
 

@@ -89,20 +89,23 @@ def upload_source(name: str, data: bytes, progress: Progress | None = None,
     Raises ``core.MediaError`` with a readable message when it cannot be used.
     """
     key = digest(data)
+    fresh = progress is not None and store.peek("facts", key) is None
+    if fresh:
+        progress.show(0.0, f"Reading {plain(name, 40)}: its length, rate and size…")
     facts = store.remembered("facts", key, lambda: core.probe(
         data, max_pixels=DEFAULT_LIMITS.max_decode_pixels,
         max_decode_work=DEFAULT_LIMITS.max_decode_work), keep=3)
     if not facts.is_animated or not with_part:
         media, notices = store.remembered("whole", key, lambda: load_within_limits(data), keep=2)
         return Source(key, name, media, tuple(notices), data)
+    if fresh:
+        progress.show(0.0, "Reading the first and last frames of the part…")
     part = part_ui.choose(facts, key, lambda t: store.remembered(
         "thumb", (key, round(t, 2)), lambda: core.frame_at(data, t, part_ui.THUMB_WIDTH), keep=4))
     plan = core.plan_part(facts, part)
     report = progress.frames("Reading the part") if progress else None
     media = store.remembered("preview", (key, plan.preview, plan.preview_frames),
                              lambda: core.load_preview(data, plan, report), keep=1)
-    if progress is not None:
-        progress.done()
     notices = plan.notes
     if media.cut == "short":
         notices += (frames_note("short", len(media.frames), media.total_frames),)
