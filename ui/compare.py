@@ -105,7 +105,8 @@ def _in_step(view: View, runs: dict) -> None:
     panels = [Panel(f"Original ({n} frames, {w}x{h})", sheet, "sheet", columns)]
     modes = ordered(runs)
     panels += [Panel(mode_label(m), runs[m].preview, caption=_numbers(runs[m])) for m in modes]
-    player(panels, media.durations, media.size, key="compare_player")
+    player(panels, media.durations, media.size, key="compare_player",
+           identity=f"{view.source.key}|{view.settings}")
     st.caption(f"{n} frames, {w}x{h} pixels")
     for column, mode in zip(st.columns(len(modes)), modes):
         run = runs[mode]

@@ -10,8 +10,13 @@ widget recomputes nothing, a knob that one mode uses recomputes that mode.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
-import io
+import os
+import tempfile
+import threading
+import weakref
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -77,12 +82,43 @@ class Source:
         return self.full_size != self.media.size
 
 
+class ExportFile:
+    """A full-size export kept on disk, read only when the visitor downloads it.
+
+    Called with no arguments it returns the file's bytes, which is what
+    ``st.download_button(data=...)`` calls on a click; so a 30 MB GIF is not
+    held in memory by every session that made one (nor copied three times on
+    its way out). The file goes when this object does (the session ends or a
+    newer export replaces it).
+    """
+
+    def __init__(self, suffix: str = ".gif"):
+        fd, self.path = tempfile.mkstemp(prefix="export-", suffix=suffix, dir=_export_folder())
+        os.close(fd)
+        weakref.finalize(self, _remove, self.path)
+
+    def __call__(self) -> bytes:
+        with open(self.path, "rb") as fh:
+            return fh.read()
+
+
+@functools.cache
+def _export_folder() -> str:
+    # One folder a process, readable by this user only (core.convert writes files 0644).
+    return tempfile.mkdtemp(prefix="flickerless-exports-")
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.remove(path)
+
+
 @dataclass(frozen=True)
 class Export:
-    """A full-size file made on request: its bytes and what :func:`core.convert` reported."""
+    """A full-size file made on request: its bytes (read on demand) and core's report."""
 
     key: tuple
-    data: bytes
+    data: ExportFile
     report: core.ConvertReport
 
 
@@ -299,25 +335,48 @@ def export_key(source: Source, settings: Settings, mode: str) -> tuple:
 def full_export(source: Source, settings: Settings, mode: str) -> Export:
     """Stream the uploaded file's part at full size through one mode into GIF bytes.
 
-    Not cached across sessions: the file can be tens of MB, so the page keeps
-    the latest one in the visitor's session instead. Draws a progress bar.
-    Raises ``core.MediaError`` when the file cannot be read.
+    Written to a private file on disk (:class:`ExportFile`), not kept in
+    memory: a 1280x720 part of full motion makes a GIF of about 30 MB. Draws a
+    progress bar. Raises ``core.MediaError`` when the file cannot be read.
     """
-    settings_used = mode_settings(settings, mode)
-    plan = source.plan
-    frames = plan.frames if plan is not None else len(source.media.frames)
     bar = Progress(st.empty())
+    out = ExportFile(".gif")
+    with _export_turn(bar):
+        result = _convert(source, settings, mode, out.path, bar)
+    bar.done()
+    return Export(export_key(source, settings, mode), out, result)
+
+
+#: Full-size exports made at once in this process; more visitors wait their turn. Each holds
+#: about 100 MB while it streams a 1280x720 clip, and two keep both cores busy.
+EXPORTS_AT_ONCE = 2
+_EXPORTS = threading.BoundedSemaphore(EXPORTS_AT_ONCE)
+
+
+@contextlib.contextmanager
+def _export_turn(bar: Progress):
+    # Wait for a free export slot, saying so, then hold it until the export is written.
+    while not _EXPORTS.acquire(timeout=0.5):
+        bar.show(0.0, "Waiting for other visitors' full-size exports to finish: yours is next…")
+    try:
+        yield
+    finally:
+        _EXPORTS.release()
+
+
+def _convert(source: Source, settings: Settings, mode: str, path: str,
+             bar: Progress) -> core.ConvertReport:
+    # The whole part of the upload, at full size, through one mode, into the file at ``path``.
+    plan = source.plan
     part = plan.part if plan is not None else core.Part()
-    buf = io.BytesIO()
-    result = core.convert(
-        source.data, buf, settings.k, mode=mode, dither=settings.dither,
+    frames = plan.frames if plan is not None else len(source.media.frames)
+    return core.convert(
+        source.data, path, settings.k, mode=mode, dither=settings.dither,
         max_side=DEFAULT_LIMITS.max_export_side, max_frames=DEFAULT_LIMITS.max_frames,
         start=part.start, end=part.end, fps=part.fps, width=part.width,
         progress=bar.frames(f"{mode_label(mode).split(' (')[0]}, full size ({frames} frames)"),
-        **settings_used.frame_kwargs(),
+        **mode_settings(settings, mode).frame_kwargs(),
     )
-    bar.done()
-    return Export(export_key(source, settings, mode), buf.getvalue(), result)
 
 
 @st.cache_data(max_entries=2, show_spinner="Encoding the MP4…")
