@@ -98,12 +98,22 @@ function parseGif(buffer) {
     const minSize = b[p++];
     const [data, after] = subBlocks(b, p);
     p = after;
-    let indices = lzw(minSize, data, w * h);
-    if (f & 0x40) indices = deinterlace(indices, w, h);
-    frames.push({ x, y, w, h, indices, table, ...control });
+    // Each frame's pixels are decoded when it is first drawn (indicesOf), so the
+    // player is ready as soon as the files have arrived.
+    frames.push({ x, y, w, h, data, minSize, interlaced: (f & 0x40) !== 0, indices: null,
+                  table, ...control });
     control = { disposal: 0, transparent: -1 };
   }
   return { width, height, frames };
+}
+
+function indicesOf(f) {
+  if (!f.indices) {
+    const indices = lzw(f.minSize, f.data, f.w * f.h);
+    f.indices = f.interlaced ? deinterlace(indices, f.w, f.h) : indices;
+    f.data = null;
+  }
+  return f.indices;
 }
 
 class GifPanel {
@@ -125,12 +135,12 @@ class GifPanel {
     }
     const f = frames[i];
     if (f.disposal === 3) this.saved = px.slice();
-    const t = f.table, skip = f.transparent;
+    const t = f.table, skip = f.transparent, indices = indicesOf(f);
     for (let y = 0; y < f.h; y++) {
       const row = (f.y + y) * W + f.x;
       if (f.y + y >= this.gif.height) break;
       for (let x = 0; x < f.w && f.x + x < W; x++) {
-        const c = f.indices[y * f.w + x];
+        const c = indices[y * f.w + x];
         if (c === skip) continue;
         const o = (row + x) * 4;
         px[o] = t[3 * c]; px[o + 1] = t[3 * c + 1]; px[o + 2] = t[3 * c + 2]; px[o + 3] = 255;
