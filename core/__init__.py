@@ -25,6 +25,7 @@ scikit-learn): their contents may change without notice.
 """
 
 from core import colorspace, limits, metrics, notices, palette, samples, transfer, units
+from core._animation import QuantizedGif, quantize_gif
 from core._cluster import ALGORITHMS, INITS, METRICS
 from core._convert import ConvertReport, convert
 from core._dither import METHODS as DITHER_METHODS
@@ -72,6 +73,7 @@ __all__ = [
     "PartPlan",
     "QuantizeOptions",
     "QuantizeResult",
+    "QuantizedGif",
     "SourceFacts",
     "StableKnobs",
     "TransferResult",
@@ -95,6 +97,7 @@ __all__ = [
     "probe",
     "quantize",
     "quantize_frames",
+    "quantize_gif",
     "samples",
     "save_gif",
     "save_mp4",

@@ -135,3 +135,19 @@ def test_every_notice_reads_as_a_sentence():
         "Scaled down from 1920x1080 to 1280x720 (the longest side is limited to 1280 px).")
     with pytest.raises(ValueError, match="why"):
         frames_note("boredom", 1, 2)
+
+
+def test_quantize_gif_writes_what_save_gif_writes_and_maps_repeated_frames():
+    frames = _frames(6)
+    frames[4] = frames[3].copy()
+    frames[5] = frames[3].copy()  # the scene stops: the GIF stores frame 3 once
+    made = core.quantize_gif(frames, 8, mode="global", durations=[40] * 6)
+    results = core.quantize_frames(frames, 8, mode="global")
+    assert made.gif == core.to_bytes(core.save_gif, results, durations=[40] * 6, loop=0)
+    assert made.frame_of == (0, 1, 2, 3, 3, 3)
+    back = core.load_media(made.gif)
+    assert len(back.frames) == 4 and back.durations[-1] == 120
+    whole = core.metrics.estimate(frames, [r.image for r in results])
+    assert made.estimate.flicker == pytest.approx(whole.flicker)
+    assert made.estimate.mean_delta_e == pytest.approx(whole.mean_delta_e)
+    assert [len(p) for p in made.palettes] == [len(r.palette) for r in results]

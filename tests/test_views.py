@@ -105,3 +105,38 @@ def test_decode_frame_gives_the_composited_frame_of_a_gif():
 )
 def test_file_sizes_in_words(n, words):
     assert file_size(n) == words
+
+
+@pytest.mark.parametrize(("value", "words"), [(4.71, "4.7"), (9.96, "10"), (991.04, "991"),
+                                              (12400.0, "12,400")])
+def test_ratios_read_as_words_never_991_point_0(value, words):
+    from ui.compare import ratio
+
+    assert ratio(value) == words
+
+
+class _Slot:
+    # Stands in for st.empty(): records what the bar says.
+    def __init__(self):
+        self.texts = []
+
+    def progress(self, fraction, text):
+        self.texts.append((round(fraction, 3), text))
+        return self
+
+    def empty(self):
+        self.texts.append((None, "gone"))
+
+
+def test_one_progress_bar_counts_modes_and_frames_in_words():
+    from ui.progress import Progress
+
+    slot = _Slot()
+    bar = Progress(slot)
+    report = bar.mode("Stable", 4, 4)
+    report(1, 200)
+    report(200, 200)
+    assert slot.texts == [(0.751, "Stable: mode 4 of 4, frame 1 of 200"),
+                          (1.0, "Stable: mode 4 of 4, frame 200 of 200")]
+    bar.done()
+    assert slot.texts[-1] == (None, "gone")

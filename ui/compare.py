@@ -104,7 +104,8 @@ def _in_step(view: View, runs: dict) -> None:
     (w, h), n = media.size, len(media.frames)
     panels = [Panel(f"Original ({n} frames, {w}x{h})", sheet, "sheet", columns)]
     modes = ordered(runs)
-    panels += [Panel(mode_label(m), runs[m].preview, caption=_numbers(runs[m])) for m in modes]
+    panels += [Panel(mode_label(m), runs[m].preview, caption=_numbers(runs[m]),
+                     frame_of=runs[m].frame_of) for m in modes]
     player(panels, media.durations, media.size, key="compare_player",
            identity=f"{view.source.key}|{view.settings}")
     st.caption(f"{n} frames, {w}x{h} pixels")

@@ -141,6 +141,9 @@ class Run:
         The download: a GIF (animation) or an indexed PNG (still).
     preview : bytes
         What the page shows: the GIF at most 1460 px wide, or the PNG.
+    frame_of : tuple of int
+        The GIF frame that shows each frame of the preview (a frame identical to
+        the one before is stored once); ``(0,)`` for a still.
     """
 
     palettes: list
@@ -151,6 +154,7 @@ class Run:
     mean_delta_e: float
     file: bytes
     preview: bytes
+    frame_of: tuple[int, ...] = (0,)
 
 
 def mode_settings(settings: Settings, mode: str) -> Settings:
@@ -239,7 +243,7 @@ def run_key(source: Source, settings: Settings, mode: str) -> tuple:
 
 def compute_run(media: core.Media, settings: Settings, mode: str, report=None,
                 note=lambda what: None) -> Run:
-    """Quantize every frame in ``mode``, measure it and encode the GIF.
+    """Quantize every frame in ``mode``, write the GIF and measure it, frame by frame.
 
     Parameters
     ----------
@@ -251,34 +255,24 @@ def compute_run(media: core.Media, settings: Settings, mode: str, report=None,
     report : callable(done, total), optional
         Called after each frame.
     note : callable(str)
-        Told of the steps without frames (dithering, measuring, writing).
+        Told of the steps without frames (none left: each frame is written and
+        measured as it is made).
     """
-    frames, alphas = media.frames, media.alphas
-    results = core.quantize_frames(
-        frames, settings.k, mode=mode, alphas=alphas, progress=report, **settings.frame_kwargs()
+    made = core.quantize_gif(
+        media.frames, settings.k, mode=mode, alphas=media.alphas, durations=media.durations,
+        loop=media.loop, dither=settings.dither, progress=report, **settings.frame_kwargs(),
     )
-    if settings.dither != "none":
-        note("dithering")
-        results = core.dither_results(frames, results, settings.dither, alphas)
-    note("measuring flicker and colour error")
-    measured = core.metrics.estimate(frames, [r.image for r in results], alphas)
-    note("writing the GIF")
-    gif = core.to_bytes(
-        core.save_gif, results, durations=media.durations, loop=media.loop, alphas=alphas
-    )
-    w = results[0].labels.shape[1]
-    shown = gif if w <= preview.MAX_GIF_WIDTH else preview.result_gif(
-        results, media.durations, media.loop, alphas
-    )
+    # The comparison's frames are at most 640 px wide (core.plan_part): its GIF plays as it is.
     return Run(
-        palettes=[r.palette for r in results],
-        centers=[r.centers for r in results],
-        space=results[0].space,
-        flicker_series=measured.series,
-        flicker=measured.flicker,
-        mean_delta_e=measured.mean_delta_e,
-        file=gif,
-        preview=shown,
+        palettes=list(made.palettes),
+        centers=list(made.centers),
+        space=made.space,
+        flicker_series=made.estimate.series,
+        flicker=made.estimate.flicker,
+        mean_delta_e=made.estimate.mean_delta_e,
+        file=made.gif,
+        preview=made.gif,
+        frame_of=made.frame_of,
     )
 
 

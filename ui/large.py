@@ -42,7 +42,9 @@ def show(view: View) -> None:
     across, down = _where_to_look(zoom)
     run = view.run(mode)
     settings = view.settings if mode == "still" else mode_settings(view.settings, mode)
-    result = result_frame(view.source.key, settings, mode, index, run.file)
+    # A GIF stores a frame identical to the one before once: frame_of says where each is.
+    shown = run.frame_of[min(index, len(run.frame_of) - 1)]
+    result = result_frame(view.source.key, settings, mode, shown, run.file)
     original, box = preview.zoom_crop(media.frames[index], zoom, across, down)
     reduced, _ = preview.zoom_crop(result, zoom, across, down)
     width = None if zoom == 1 else reduced.shape[1]

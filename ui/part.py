@@ -89,6 +89,11 @@ def choose(facts: core.SourceFacts, source: str,
                      width if width and width < full[0] else None)
 
 
+def forget() -> None:
+    """A still has no part: the address no longer carries one."""
+    st.session_state[START], st.session_state[END] = 0.0, None
+
+
 def _default_range(facts: core.SourceFacts, source: str, length: float) -> tuple[float, float]:
     # The first time a file is shown: the address's part for the session's first file, else
     # the whole source, at most the seconds a clip may have.

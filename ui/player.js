@@ -117,8 +117,10 @@ function indicesOf(f) {
 }
 
 class GifPanel {
-  constructor(gif, canvas) {
+  // frameOf[n]: the GIF frame on screen at frame n (a GIF stores a repeated frame once).
+  constructor(gif, canvas, frameOf) {
     this.gif = gif;
+    this.frameOf = frameOf && frameOf.length ? frameOf : null;
     this.ctx = canvas.getContext("2d");
     this.image = this.ctx.createImageData(gif.width, gif.height);
     this.at = -1;
@@ -149,6 +151,7 @@ class GifPanel {
   }
 
   draw(n) {
+    if (this.frameOf) n = this.frameOf[Math.min(n, this.frameOf.length - 1)];
     n = Math.min(n, this.gif.frames.length - 1);
     if (n < this.at) { this.image.data.fill(0); this.at = -1; this.saved = null; }
     for (let i = this.at + 1; i <= n; i++) this.apply(i);
@@ -188,7 +191,7 @@ async function makePanel(spec, canvas, size) {
     return new SheetPanel(await loadImage(spec.url), spec.columns, size[0], size[1], canvas);
   }
   const response = await fetch(mediaUrl(spec.url));
-  return new GifPanel(parseGif(await response.arrayBuffer()), canvas);
+  return new GifPanel(parseGif(await response.arrayBuffer()), canvas, spec.frames);
 }
 
 function element(tag, cls, text) {
@@ -232,7 +235,7 @@ export default function (component) {
   const state = { frame: 0, playing: true, start: performance.now(), panels: null, raf: 0 };
   // Each result's address, for tests that compare what is drawn with the GIF itself.
   root.__urls = data.panels.filter((p) => p.kind === "gif")
-    .map((p) => ({ title: p.title, url: mediaUrl(p.url) }));
+    .map((p) => ({ title: p.title, url: mediaUrl(p.url), frames: p.frames }));
   root.dataset.token = data.token;
   root.dataset.ready = "0";
   ui.where.textContent = "Loading the results…";

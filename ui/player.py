@@ -40,6 +40,9 @@ class Panel:
         Frames per row of a sheet.
     caption : str
         A line under the picture.
+    frame_of : tuple of int
+        The GIF frame that shows each frame (a GIF stores a repeated frame once);
+        empty when GIF frame ``n`` is frame ``n``.
     """
 
     title: str
@@ -47,6 +50,7 @@ class Panel:
     kind: str = "gif"
     columns: int = 1
     caption: str = ""
+    frame_of: tuple[int, ...] = ()
 
 
 def player(panels: list[Panel], durations: list[int], size: tuple[int, int], key: str,
@@ -73,7 +77,8 @@ def player(panels: list[Panel], durations: list[int], size: tuple[int, int], key
         mime = "image/gif" if panel.kind == "gif" else "image/jpeg"
         url = media_url(panel.data, mime, f"flickerless-player-{key}-{i}")
         specs.append({"title": panel.title, "url": url, "kind": panel.kind,
-                      "columns": panel.columns, "caption": panel.caption})
+                      "columns": panel.columns, "caption": panel.caption,
+                      "frames": list(panel.frame_of)})
     token = hashlib.sha256("|".join([identity, *(s["url"] for s in specs)]).encode()
                            ).hexdigest()[:12]
     data = {"panels": specs, "durations": [int(d) for d in durations], "size": list(size),

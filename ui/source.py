@@ -48,8 +48,11 @@ def pick_source(progress: Progress) -> Source | None:
         source = sample_source(sample)
     else:
         right.caption(f"Using **{plain(upload.name)}**; remove it (×) to go back to the samples.")
+        # One copy of the file a session, hashed once: getvalue() copies it on every call.
+        data = store.remembered("upload", upload.file_id, upload.getvalue, keep=1)
+        key = store.remembered("digest", upload.file_id, lambda: digest(data), keep=1)
         try:
-            source = upload_source(upload.name, upload.getvalue(), progress)
+            source = upload_source(upload.name, data, progress, key=key)
         except core.MediaError as exc:
             progress.done()
             st.error(
@@ -73,6 +76,7 @@ def sample_source(name: str, with_part: bool = True) -> Source:
     media, notices = _load_sample(name)
     key = "sample:" + name
     if not media.is_animated or not with_part:
+        part_ui.forget()
         return Source(key, name, media, notices)
     facts = core.media_facts(media)
     plan = core.plan_part(facts, part_ui.choose(
@@ -83,12 +87,13 @@ def sample_source(name: str, with_part: bool = True) -> Source:
 
 
 def upload_source(name: str, data: bytes, progress: Progress | None = None,
-                  with_part: bool = True) -> Source:
+                  with_part: bool = True, key: str | None = None) -> Source:
     """An upload: a still fitted to the limits, or the chosen part of an animation or clip.
 
-    Raises ``core.MediaError`` with a readable message when it cannot be used.
+    ``key`` is the digest of ``data`` when the caller knows it already. Raises
+    ``core.MediaError`` with a readable message when it cannot be used.
     """
-    key = digest(data)
+    key = key or digest(data)
     fresh = progress is not None and store.peek("facts", key) is None
     if fresh:
         progress.show(0.0, f"Reading {plain(name, 40)}: its length, rate and size…")
@@ -96,6 +101,8 @@ def upload_source(name: str, data: bytes, progress: Progress | None = None,
         data, max_pixels=DEFAULT_LIMITS.max_decode_pixels,
         max_decode_work=DEFAULT_LIMITS.max_decode_work), keep=3)
     if not facts.is_animated or not with_part:
+        if with_part:
+            part_ui.forget()
         media, notices = store.remembered("whole", key, lambda: load_within_limits(data), keep=2)
         return Source(key, name, media, tuple(notices), data)
     if fresh:
