@@ -141,15 +141,15 @@ def test_still_quick_compare_of_spaces_and_distances():
 
 
 def quantized_modes(monkeypatch) -> list[str]:
-    """The modes ``core.quantize_frames`` is called with from now on (a spy)."""
+    """The modes ``core.quantize_gif`` (each mode of the comparison) is called with from now on."""
     calls = []
-    real = core.quantize_frames
+    real = core.quantize_gif
 
     def spy(*args, **kwargs):
         calls.append(kwargs["mode"])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(core, "quantize_frames", spy)
+    monkeypatch.setattr(core, "quantize_gif", spy)
     return calls
 
 

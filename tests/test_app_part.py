@@ -164,3 +164,19 @@ def test_game_boy_at_k4_paints_a_grey_picture_in_more_than_one_colour_in_every_m
         widget(at, "palette_mode").set_value(mode).run()
         shares = _palette_shares(at)
         assert shares.max() < 0.5 and np.count_nonzero(shares > 0.1) >= 3, mode
+
+
+@pytest.mark.slow
+def test_a_clip_longer_than_the_limit_is_not_cut_silently(tmp_path):
+    blob = clip_bytes(250, (160, 90), 10, tmp_path)  # 25 s; a clip's part is at most 20 s
+    at = upload_clip(start(), "long.mp4", blob)
+    assert not at.exception and not at.error
+    notices = " ".join(i.value for i in at.info)
+    assert ("Only the first 200 of 250 frames (20 s of 25 s) are used (a clip is limited to "
+            "20 s). Move the part's start or end") in notices
+    slider = next(s for s in at.slider if s.label == "Part (seconds)")
+    assert slider.value == (0.0, 20.0) and slider.max == 25.0
+    slider.set_value((5.0, 25.0)).run()  # the choice offered: the last 20 s
+    assert not at.exception
+    assert "The comparison plays the whole part, seconds 5–25 (200 frames)" in " ".join(
+        i.value for i in at.info)

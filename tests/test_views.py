@@ -133,10 +133,13 @@ def test_one_progress_bar_counts_modes_and_frames_in_words():
 
     slot = _Slot()
     bar = Progress(slot)
-    report = bar.mode("Stable", 4, 4)
-    report(1, 200)
-    report(200, 200)
-    assert slot.texts == [(0.751, "Stable: mode 4 of 4, frame 1 of 200"),
-                          (1.0, "Stable: mode 4 of 4, frame 200 of 200")]
+    bar.modes([("Stable", 4, 4, 120, 200)])
+    bar.modes([("Seeded", 1, 2, 12, 43), ("Global palette", 2, 2, 5, 43)])
+    bar.modes([("Seeded", 1, 2, 43, 43), ("Stable", 2, 2, 0, 43)])  # the next one is named
+    assert slot.texts == [
+        (0.6, "Stable: mode 4 of 4, frame 120 of 200"),
+        (0.198, "Seeded: mode 1 of 2, frame 12 of 43 · Global palette: mode 2 of 2, frame 5 of 43"),
+        (0.5, "Stable: mode 2 of 2, frame 0 of 43"),
+    ]
     bar.done()
     assert slot.texts[-1] == (None, "gone")

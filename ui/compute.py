@@ -17,6 +17,7 @@ import os
 import tempfile
 import threading
 import weakref
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -26,7 +27,7 @@ import core
 from core.limits import DEFAULT_LIMITS, export_size
 from ui import preview, store
 from ui.labels import mode_label
-from ui.progress import Progress
+from ui.progress import REDRAW_S, Progress
 from ui.settings import Settings
 
 #: The mode that shows the naive flicker: every frame from its own random start.
@@ -37,6 +38,8 @@ STABLE_MODE = "stable"
 DEFAULT_MODE = STABLE_MODE
 #: Results kept per session: two settings' worth of the four modes.
 KEPT_RUNS = 8
+#: Modes made at once for one visitor (the machine has two cores).
+WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,11 @@ def mode_settings(settings: Settings, mode: str) -> Settings:
     return settings.with_options(init="random") if mode == NAIVE_MODE else settings
 
 
+def short(mode: str) -> str:
+    """A mode's name without the explanation in brackets: "Stable"."""
+    return mode_label(mode).split(" (")[0]
+
+
 def modes_for(settings: Settings) -> list[str]:
     """The animation modes these settings can run: not "seeded" with Ward (nothing to seed)."""
     if settings.options.algorithm == "agglomerative":
@@ -219,21 +227,35 @@ class View:
         keys = {m: run_key(self.source, self.settings, m) for m in modes}
         store.forget_other("run", lambda key: key[0] == self.source.key)
         missing = [m for m in modes if store.peek("run", keys[m]) is None]
-        index = iter(range(1, len(missing) + 1))
-        runs = {m: store.remembered(
-            "run", keys[m], lambda m=m: self._make(m, next(index), len(missing)), KEPT_RUNS)
-            for m in modes}
+        made = self._make(missing) if missing else {}
+        runs = {m: store.remembered("run", keys[m], lambda m=m: made[m], KEPT_RUNS)
+                for m in modes}
         if missing and self.progress is not None:
             self.progress.show(1.0, "Drawing the results…")  # the page takes the bar away
         return runs
 
-    def _make(self, mode: str, index: int, count: int) -> Run:
-        label = mode_label(mode).split(" (")[0]
-        bar = self.progress
-        report = bar.mode(label, index, count) if bar else None
-        note = (lambda what: bar.note(label, index, count, what)) if bar else (lambda w: None)
-        return compute_run(self.source.media, mode_settings(self.settings, mode), mode,
-                           report, note)
+    def _make(self, modes: list[str]) -> dict[str, Run]:
+        # The missing modes on worker threads (numpy lets two run at once on two cores), while
+        # this thread, the only one that may draw, keeps the one bar up to date.
+        counts = {m: (0, len(self.source.media.frames)) for m in modes}
+
+        def work(mode: str) -> Run:
+            def report(done: int, total: int) -> None:
+                counts[mode] = (done, total)
+
+            return compute_run(self.source.media, mode_settings(self.settings, mode), mode,
+                               report)
+
+
+        with ThreadPoolExecutor(WORKERS, thread_name_prefix="mode") as pool:
+            futures = {mode: pool.submit(work, mode) for mode in modes}
+            pending = set(futures.values())
+            while pending:
+                _, pending = wait(pending, timeout=REDRAW_S)
+                if self.progress is not None:
+                    self.progress.modes([(short(m), i, len(modes), *counts[m])
+                                         for i, m in enumerate(modes, 1)])
+            return {mode: future.result() for mode, future in futures.items()}
 
 
 def run_key(source: Source, settings: Settings, mode: str) -> tuple:
@@ -241,8 +263,7 @@ def run_key(source: Source, settings: Settings, mode: str) -> tuple:
     return (source.key, mode_settings(settings, mode), mode)
 
 
-def compute_run(media: core.Media, settings: Settings, mode: str, report=None,
-                note=lambda what: None) -> Run:
+def compute_run(media: core.Media, settings: Settings, mode: str, report=None) -> Run:
     """Quantize every frame in ``mode``, write the GIF and measure it, frame by frame.
 
     Parameters
@@ -253,10 +274,7 @@ def compute_run(media: core.Media, settings: Settings, mode: str, report=None,
         The mode's own (:func:`mode_settings`).
     mode : str
     report : callable(done, total), optional
-        Called after each frame.
-    note : callable(str)
-        Told of the steps without frames (none left: each frame is written and
-        measured as it is made).
+        Called after each frame (from the thread that makes the run).
     """
     made = core.quantize_gif(
         media.frames, settings.k, mode=mode, alphas=media.alphas, durations=media.durations,

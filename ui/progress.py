@@ -53,25 +53,22 @@ class Progress:
 
         return report
 
-    def mode(self, label: str, index: int, count: int) -> Report:
-        """A callback for mode ``index`` (from 1) of ``count``: one bar across all of them.
+    def modes(self, states: list[tuple[str, int, int, int, int]]) -> None:
+        """One bar over modes made side by side: ``(label, index, count, done, total)`` each.
 
-        Reads "Stable: mode 4 of 4, frame 120 of 200" ("Stable: frame 120 of
-        200" when there is only one mode to compute).
+        Reads "Seeded: mode 2 of 4, frame 12 of 43 · Global palette: mode 3 of 4, frame 5
+        of 43", naming the modes under way (or the next one when none has started).
         """
-        step = f"{label}: mode {index} of {count}, " if count > 1 else f"{label}: "
-
-        def report(done: int, total: int) -> None:
-            if self._due(done, total):
-                fraction = (index - 1 + done / max(1, total)) / count
-                self.show(fraction, f"{step}frame {done} of {total}")
-
-        return report
-
-    def note(self, label: str, index: int, count: int, what: str) -> None:
-        """Say that mode ``index`` of ``count`` is on a step without frames ("writing the GIF")."""
-        step = f"{label}: mode {index} of {count}, " if count > 1 else f"{label}: "
-        self.show(index / count, f"{step}{what}")
+        if not states:
+            return
+        fraction = sum(done / max(1, total) for *_, done, total in states) / len(states)
+        busy = [s for s in states if 0 < s[3] < s[4]] or [
+            next((s for s in states if s[3] == 0), states[-1])]
+        words = []
+        for label, index, count, done, total in busy:
+            step = f"{label}: mode {index} of {count}, " if count > 1 else f"{label}: "
+            words.append(f"{step}frame {done} of {total}")
+        self.show(fraction, " · ".join(words))
 
     def done(self) -> None:
         """Take the bar away."""

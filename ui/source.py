@@ -9,6 +9,8 @@ was decoded is kept in the visitor's session (:mod:`ui.store`).
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 import core
@@ -21,6 +23,10 @@ from ui import store
 from ui.compute import Source, digest
 from ui.markup import plain
 from ui.progress import Progress
+
+#: What to do when a limit cut the part, after the notice that says which limit.
+CHOOSE = ("Move the part's start or end, or choose fewer frames a second, to choose what is "
+          "kept.")
 
 
 def pick_source(progress: Progress) -> Source | None:
@@ -79,11 +85,12 @@ def sample_source(name: str, with_part: bool = True) -> Source:
         part_ui.forget()
         return Source(key, name, media, notices)
     facts = core.media_facts(media)
-    plan = core.plan_part(facts, part_ui.choose(
+    plan = _plan(facts, part_ui.choose(
         facts, key, lambda t: core.frame_at(media, t, part_ui.THUMB_WIDTH)))
     shown = store.remembered("preview", (key, plan.preview, plan.preview_frames),
                              lambda: core.media_part(media, plan), keep=1)
-    return Source(f"{key}|{part_key(plan)}", name, shown, notices + plan.notes, None, plan)
+    notes = tuple(f"{note} {CHOOSE}" for note in plan.notes)
+    return Source(f"{key}|{part_key(plan)}", name, shown, notices + notes, None, plan)
 
 
 def upload_source(name: str, data: bytes, progress: Progress | None = None,
@@ -109,14 +116,25 @@ def upload_source(name: str, data: bytes, progress: Progress | None = None,
         progress.show(0.0, "Reading the first and last frames of the part…")
     part = part_ui.choose(facts, key, lambda t: store.remembered(
         "thumb", (key, round(t, 2)), lambda: core.frame_at(data, t, part_ui.THUMB_WIDTH), keep=4))
-    plan = core.plan_part(facts, part)
+    plan = _plan(facts, part)
     report = progress.frames("Reading the part") if progress else None
     media = store.remembered("preview", (key, plan.preview, plan.preview_frames),
                              lambda: core.load_preview(data, plan, report), keep=1)
-    notices = plan.notes
+    notices = tuple(f"{note} {CHOOSE}" for note in plan.notes)
     if media.cut == "short":
         notices += (frames_note("short", len(media.frames), media.total_frames),)
     return Source(f"{key}|{part_key(plan)}", name, media, notices, data, plan)
+
+
+def _plan(facts: core.SourceFacts, part: core.Part) -> core.PartPlan:
+    # The part's plan; when the slider starts where the limits cut the whole source (its
+    # first 20 s or 300 frames), the notice of that cut is the part's, so it is never silent.
+    plan = core.plan_part(facts, part)
+    whole = core.plan_part(facts)
+    if whole.notes and not plan.notes and (plan.part.start, plan.part.end) == (
+            whole.part.start, whole.part.end):
+        plan = dataclasses.replace(plan, notes=whole.notes)
+    return plan
 
 
 def part_key(plan: core.PartPlan) -> str:
