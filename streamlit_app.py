@@ -14,7 +14,7 @@ import core
 from ui import address, cloud, compare, export, large, palette, transfer
 from ui.compute import View
 from ui.markup import plain
-from ui.process import limit_malloc
+from ui.process import give_back, limit_malloc
 from ui.progress import Progress
 from ui.settings import sidebar
 from ui.source import pick_source
@@ -87,3 +87,4 @@ if view is not None:
             with tab:
                 show_tab(part, view)
 progress.done()
+give_back()  # what this run freed goes back to the system: see ui/process.py
