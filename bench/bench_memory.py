@@ -4,6 +4,11 @@ Run from the project root: ``python -m bench.bench_memory [case name part]`` (it
 writes its report to ``bench/results/bench_memory.md`` too). Streamlit Community
 Cloud stops an app that goes over about 1 GB, so every case must stay under that.
 
+The page's own path for clips is measured too (``CHILD_CLIP``): a 1280x720 clip
+of full-frame motion made by :mod:`bench.make_clip`, probed, its comparison
+window decoded at 640 px, the four modes kept as the page keeps them, then a
+full-size Stable export of the whole part.
+
 Each case is built here from real picture content (scikit-image's bundled
 images, panned or enlarged), encoded to file bytes, and then processed in a
 fresh Python process the way one app session does it: ``import streamlit``
@@ -80,6 +85,55 @@ for mode in core.MODES:
 steps["frames"] = len(media.frames)
 steps["size"] = list(media.size)
 steps["notices"] = notices
+steps["peak_mb"] = rss()
+print(json.dumps(steps))
+"""
+
+
+#: The page's path for a clip: its facts, the comparison's window (decoded at 640 px), every
+#: mode's result measured and written as the page keeps it (GIF bytes and palettes, no
+#: frames), then a full-size Stable export of the whole part streamed by core.convert.
+CHILD_CLIP = r"""
+import io, json, sys, time
+t0 = time.perf_counter()
+try:
+    import streamlit  # noqa: F401  (the app imports it; its memory counts)
+except ImportError:
+    pass
+import core
+
+def rss():
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+
+steps = {"imports_s": time.perf_counter() - t0, "imports_peak_mb": rss()}
+with open(sys.argv[1], "rb") as fh:
+    data = fh.read()
+t = time.perf_counter()
+plan = core.plan_part(core.probe(data))
+media = core.load_preview(data, plan)
+steps["load_s"] = time.perf_counter() - t
+steps["load_peak_mb"] = rss()
+kept = {}
+for mode in core.MODES:
+    t = time.perf_counter()
+    results = core.quantize_frames(media.frames, int(sys.argv[2]), mode=mode)
+    measured = core.metrics.estimate(media.frames, [r.image for r in results])
+    gif = core.to_bytes(core.save_gif, results, durations=media.durations, loop=0)
+    kept[mode] = ([r.palette for r in results], gif)
+    del results
+    steps[mode + "_s"] = time.perf_counter() - t
+steps["modes_peak_mb"] = rss()
+t = time.perf_counter()
+out = io.BytesIO()
+report = core.convert(data, out, int(sys.argv[2]), mode="stable", max_side=1280)
+steps["export_s"] = time.perf_counter() - t
+steps["frames"] = len(media.frames)
+steps["size"] = list(media.size)
+steps["notices"] = [plan.sentence, *plan.notes, f"export: {report.frames} frames, "
+                    f"{report.width}x{report.height}, {out.tell() / 1e6:.1f} MB"]
 steps["peak_mb"] = rss()
 print(json.dumps(steps))
 """
@@ -170,14 +224,26 @@ def cases() -> dict[str, bytes]:
     return out
 
 
-def run_case(blob: bytes) -> dict:
+def clip_cases(folder: str) -> dict[str, bytes]:
+    """The 1280x720 clips of full-frame motion the page is measured on (made here)."""
+    from bench.make_clip import make_clip
+
+    return {
+        "page: clip 14 s 280 frames 1280x720 (made, full motion)":
+            make_clip(os.path.join(folder, "a.mp4"), seconds=14.0, fps=20.0).read_bytes(),
+        "page: clip 15 s 300 frames 1280x720 (made, full motion)":
+            make_clip(os.path.join(folder, "b.mp4"), seconds=15.0, fps=20.0).read_bytes(),
+    }
+
+
+def run_case(blob: bytes, child: str = CHILD) -> dict:
     """Process ``blob`` in a fresh interpreter; return its step times and peak RSS."""
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "input")
         with open(path, "wb") as fh:
             fh.write(blob)
         proc = subprocess.run(
-            [sys.executable, "-c", CHILD, path, str(K)],
+            [sys.executable, "-c", child, path, str(K)],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -193,23 +259,28 @@ def main() -> int:
     lim = DEFAULT_LIMITS
     print(f"Limits: {lim}", flush=True)
     worst = 0.0
-    for name, blob in cases().items():
+    with tempfile.TemporaryDirectory() as tmp:
+        todo = [(n, b, CHILD) for n, b in cases().items()]
+        todo += [(n, b, CHILD_CLIP) for n, b in clip_cases(tmp).items()]
+    for name, blob, child in todo:
         if len(sys.argv) > 1 and sys.argv[1] not in name:
             continue
-        r = run_case(blob)
+        r = run_case(blob, child)
         if "error" in r:
             print(f"\n{name} ({len(blob) / 1e6:.1f} MB): FAILED: {r['error']}")
             worst = float("inf")
             continue
         worst = max(worst, r["peak_mb"])
         modes = ", ".join(f"{k[:-2]} {v:.1f}" for k, v in r.items() if k.endswith("_s"))
+        after = (f"after the four modes {r['modes_peak_mb']:.0f}, with the full-size export"
+                 if "modes_peak_mb" in r else "whole path")
         print(
             f"\n{name} ({len(blob) / 1e6:.1f} MB)\n"
             f"  kept: {r['frames']} frames of {r['size'][0]}x{r['size'][1]}; "
             f"notices: {r['notices']}\n"
             f"  time (s): {modes}\n"
             f"  peak RSS (MB): after imports {r['imports_peak_mb']:.0f}, after load "
-            f"{r['load_peak_mb']:.0f}, whole path {r['peak_mb']:.0f}",
+            f"{r['load_peak_mb']:.0f}, {after} {r['peak_mb']:.0f}",
             flush=True,
         )
     verdict = "under" if worst < BUDGET_MB else "OVER"

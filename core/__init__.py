@@ -18,20 +18,29 @@ Everything the app does is a plain call here::
     # A clip at full size, streamed frame by frame (memory: a few frames):
     report = core.convert("clip.mp4", "clip.gif", 64, mode="stable")
 
+    # Choose the part first: its length and rate, then a plan within the limits.
+    plan = core.plan_part(core.probe("clip.mp4"), core.Part(start=2, end=6, fps=15))
+    preview = core.load_preview("clip.mp4", plan)   # the window the page compares on
+
 What is listed in ``__all__`` is the public API, with the public submodules
 ``core.metrics``, ``core.palette``, ``core.colorspace``, ``core.limits``,
-``core.media``, ``core.samples``, ``core.transfer``, ``core.contrast``, ``core.units`` and
-``core.errors``.
+``core.media``, ``core.notices``, ``core.samples``, ``core.transfer``,
+``core.contrast``, ``core.units`` and ``core.errors``.
 Modules whose names start with an underscore are internal (as in
 scikit-learn): their contents may change without notice.
 """
 
-from core import colorspace, contrast, limits, metrics, palette, samples, transfer, units
+from core import colorspace, contrast, limits, metrics, notices, palette, samples, transfer, units
+from core._animation import QuantizedGif, quantize_gif
 from core._cluster import ALGORITHMS, INITS, METRICS
 from core._convert import ConvertReport, convert
 from core._dither import METHODS as DITHER_METHODS
 from core._dither import dither, dither_results
+from core._fixed import LOCKED_RULES
 from core._gif_writer import GifWriter
+from core._part import Part
+from core._plan import PartPlan, load_preview, media_part, plan_part
+from core._probe import SourceFacts, frame_at, media_facts, probe
 from core._quantize import QuantizeOptions, quantize
 from core._recolor import RecolorMap, RecolorOptions, recolor, recolor_map
 from core._result import QuantizeResult
@@ -57,6 +66,7 @@ __all__ = [
     "HYSTERESIS",
     "IMAGE_EXTENSIONS",
     "INITS",
+    "LOCKED_RULES",
     "MAX_VIDEO_SECONDS",
     "METRICS",
     "MODES",
@@ -66,10 +76,14 @@ __all__ = [
     "Media",
     "MediaError",
     "Palette",
+    "Part",
+    "PartPlan",
     "QuantizeOptions",
     "QuantizeResult",
+    "QuantizedGif",
     "RecolorMap",
     "RecolorOptions",
+    "SourceFacts",
     "StableKnobs",
     "TransferResult",
     "colorspace",
@@ -78,14 +92,22 @@ __all__ = [
     "convert",
     "dither",
     "dither_results",
+    "frame_at",
     "limits",
     "load_media",
+    "load_preview",
+    "media_facts",
+    "media_part",
     "load_video",
     "looks_like_video",
     "metrics",
+    "notices",
     "palette",
+    "plan_part",
+    "probe",
     "quantize",
     "quantize_frames",
+    "quantize_gif",
     "recolor",
     "recolor_map",
     "samples",

@@ -25,7 +25,7 @@ from core import metrics
 from core._dither import METHODS as DITHER_METHODS
 from core._dither import redraw
 from core._gif_writer import GifWriter
-from core._part import Part
+from core._part import Part, side_for_width
 from core._quantize import QuantizeOptions
 from core._result import QuantizeResult
 from core._sequence import MODES, check_mode_options, global_centers, iter_quantized
@@ -34,6 +34,7 @@ from core._stream import open_stream
 from core._validation import check_choice, check_k
 from core._video import MAX_FPS, MAX_FRAMES, MAX_SECONDS, Mp4Writer, frame_repeats
 from core.errors import MediaError
+from core.notices import frames_note, size_note
 
 FORMATS = ("gif", "mp4")
 #: Image formats that an output name may end in but convert does not write.
@@ -175,7 +176,7 @@ def convert(
             written, notes = _write_and_measure(
                 quantized, writer, meter, lambda n: report(first + n, total)
             )
-        notes = _length_notes(stream, written, notes) + notes
+        notes = _length_notes(stream, written, notes, part, max_side) + notes
     return ConvertReport(
         frames=written,
         width=stream.size[0],
@@ -276,16 +277,23 @@ class _Writing:
         self._pool.shutdown()
 
 
-def _length_notes(stream, written: int, notes: list[str]) -> list[str]:
-    # What a person should know about the frames and size, before any other note.
+def _length_notes(stream, written: int, notes: list[str], part: Part,
+                  max_side: int | None) -> list[str]:
+    # What a person should know about the frames and size, before any other note,
+    # in the words of core.notices (the page says the same).
     out = []
     if stream.size != stream.original_size:
-        w, h = stream.original_size
-        out.append(f"Scaled down from {w}x{h} to {stream.size[0]}x{stream.size[1]}.")
+        by_width = side_for_width(stream.original_size, part.width, None)
+        why = "width" if by_width is not None and (max_side is None or by_width <= max_side) \
+            else "side"
+        out.append(size_note(why, stream.original_size, stream.size, max_side or 0))
     if stream.known_length and written < stream.frames - 1 and not notes:
         # Rounding of the stated length can cost one frame; more means a short file.
-        out.append(f"The clip gave {written} of the {stream.frames} frames its length "
-                   "promises: it may be damaged or cut short.")
+        out.append(frames_note("short", written, stream.frames))
+    elif stream.cut is not None and stream.total_frames > written:
+        limit = {"frames": stream.frames, "seconds": stream.frames / stream.rate
+                 if stream.rate else 0}.get(stream.cut, 0)
+        out.append(frames_note(stream.cut, written, stream.total_frames, limit, stream.rate))
     return out
 
 
@@ -398,7 +406,7 @@ def _output(destination):
 class _Meter:
     # Flicker and ΔE2000 accumulated frame by frame on a fixed pixel lattice.
     def __init__(self, size: tuple[int, int]):
-        self.step = max(1, int(np.ceil(np.sqrt(size[0] * size[1] / MEASURE_PIXELS))))
+        self.step = metrics.lattice_step(size, MEASURE_PIXELS)
         self.previous = None
         self.pairs = []
         self.error = 0.0

@@ -186,11 +186,15 @@ def redraw(
     QuantizeResult
         Same palette colours and centres, new labels, image and shares.
     """
-    labels = dither(frame, result.palette.colors, method, alpha)
+    # Entries are chosen among the colours pixels were matched against (the
+    # picture's own under a lightness-ordered fixed palette) and painted in the palette's.
+    matched = result.palette.colors if result.matched is None else result.matched
+    labels = dither(frame, matched, method, alpha)
     redrawn = result_from_labels(
         result.palette.colors, labels, result.centers, result.space,
         opaque_mask(alpha, labels.shape),
     )
+    redrawn = replace(redrawn, matched=result.matched)
     if result.held is not None and previous is not None:
         np.copyto(redrawn.image, previous.image, where=result.held[..., None])
         redrawn = replace(redrawn, held=result.held)

@@ -211,6 +211,13 @@ class GifWriter:
             + encoded.image_data
         )
 
+    @property
+    def shown(self) -> int:
+        """Frames the file will hold for what was added so far: after :meth:`add`, the
+        frame just added is frame ``shown - 1`` of the file (a repeat is merged into the one
+        before it)."""
+        return self.written + (self._pending is not None)
+
     def close(self) -> None:
         """Write the last frame and the trailer (and close the file if the writer opened it)."""
         if self._fh is None:

@@ -81,6 +81,8 @@ class ImagePlan:
     loop : int or None
     original_size : (int, int) or None
         The file's (width, height) when ``scale < 1``.
+    cut : str or None
+        ``"frames"`` or ``"decode"``: the limit that left frames out (None: none).
     """
 
     format: str
@@ -89,6 +91,7 @@ class ImagePlan:
     scale: float
     loop: int | None
     original_size: tuple[int, int] | None
+    cut: str | None = None
 
 
 def open_image(
@@ -129,8 +132,11 @@ def open_image(
             )
         total = int(getattr(im, "n_frames", 1))
         limit = total if max_frames is None else min(total, int(max_frames))
+        cut = "frames" if limit < total else None
         if max_decode_work is not None:
-            limit = min(limit, max(1, int(max_decode_work) // (im.size[0] * im.size[1])))
+            affordable = max(1, int(max_decode_work) // (im.size[0] * im.size[1]))
+            cut = "decode" if affordable < limit else cut
+            limit = min(limit, affordable)
         budget = frame_budget(max_frame_pixels, max_total_pixels, limit)
         if max_side is not None:
             budget = min(budget, float(np.prod(capped_side(im.size, max_side))))
@@ -146,7 +152,7 @@ def open_image(
                 im.draft("RGB", wanted)
                 scale = float(np.sqrt(budget / (im.size[0] * im.size[1])))
     plan = ImagePlan(fmt, limit, total, scale, None if loop is None else int(loop),
-                     original_size)
+                     original_size, cut)
     return im, plan
 
 
@@ -196,7 +202,7 @@ def load_image(data: bytes, *, max_pixels: int, **caps) -> Media:
     frames, alphas = _common_canvas([(rgb, alpha) for rgb, alpha, _ in decoded], has_alpha)
     durations = [d for _, _, d in decoded]
     return Media(frames, alphas, durations, plan.loop, plan.format, plan.total_frames,
-                 plan.original_size)
+                 plan.original_size, plan.cut)
 
 
 def _oriented_size(im: Image.Image) -> tuple[int, int]:

@@ -46,6 +46,12 @@ class Media:
     original_size : (int, int) or None
         (width, height) of the file's canvas when the frames were downscaled
         while decoding (``max_frame_pixels``, ``max_total_pixels``), else ``None``.
+    cut : str or None
+        Why ``total_frames`` is more than ``len(frames)``, as
+        :data:`core.notices.FRAME_REASONS` names it: ``"frames"`` (the frame
+        limit), ``"seconds"`` (a clip's length limit), ``"decode"`` (the
+        decoding budget) or ``"short"`` (the file gave fewer frames than its
+        stated length promises); ``None`` when nothing was cut.
     """
 
     frames: list
@@ -55,6 +61,7 @@ class Media:
     format: str
     total_frames: int = field(default=0)
     original_size: tuple[int, int] | None = None
+    cut: str | None = None
 
     @property
     def is_animated(self) -> bool:

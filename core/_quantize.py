@@ -12,11 +12,12 @@ as given; the clustering fits only the other ``k - n`` entries around them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from core._cluster import ALGORITHMS, INITS, METRICS, assign, fit_centers
+from core._fixed import LOCKED_RULES, mapped
 from core._histogram import ColorHistogram, color_histogram, pooled_rows
 from core._result import QuantizeResult, result_from_labels
 from core._validation import (
@@ -56,12 +57,14 @@ class QuantizeOptions:
     min_lightness: float | None = None
     max_lightness: float | None = None
     locked: tuple[str, ...] = ()
+    locked_rule: str = "nearest"
 
     def __post_init__(self):
         check_choice("space", self.space, SPACES)
         check_choice("metric", self.metric, METRICS)
         check_choice("algorithm", self.algorithm, ALGORITHMS)
         check_choice("init", self.init, INITS)
+        check_choice("locked_rule", self.locked_rule, LOCKED_RULES)
         check_metric_algorithm(self.metric, self.algorithm)
         for name in ("min_lightness", "max_lightness"):
             v = getattr(self, name)
@@ -70,6 +73,15 @@ class QuantizeOptions:
         check_seed(self.seed)
         # A frozen dataclass sets its own fields through object.__setattr__.
         object.__setattr__(self, "locked", check_locked(self.locked))
+
+    def by_lightness(self, k: int) -> bool:
+        """True when all ``k`` colours are locked and the picture meets them by lightness order."""
+        return self.locked_rule == "lightness" and len(self.locked) == k
+
+    def free(self) -> QuantizeOptions:
+        """These options without locked colours: how a picture is reduced before
+        :mod:`core._fixed` paints it in them."""
+        return replace(self, locked=(), locked_rule="nearest")
 
     def locked_rgb(self) -> np.ndarray:
         """The locked colours as an (n, 3) uint8 sRGB array (n may be 0)."""
@@ -235,6 +247,7 @@ def quantize(
     min_lightness: float | None = None,
     max_lightness: float | None = None,
     locked=(),
+    locked_rule: str = "nearest",
 ) -> QuantizeResult:
     """Reduce an RGB image to at most ``k`` colours.
 
@@ -274,6 +287,15 @@ def quantize(
         Leave pixels with CIELAB L* below / above these (0-100) out of the
         clustering, e.g. ``min_lightness=8`` so black bars do not take half
         the palette. They are still mapped to their nearest palette colour.
+    locked : sequence of colours, optional
+        Colours kept exactly as the first palette entries (``"#rrggbb"``
+        strings or an (n, 3) array); the others are fitted around them.
+    locked_rule : {"nearest", "lightness"}
+        When all ``k`` colours are locked: each pixel takes its nearest locked
+        colour, or (``"lightness"``) the picture is reduced to its own ``k``
+        colours and those are painted in the locked ones by lightness order,
+        darkest to darkest (:mod:`core._fixed`), which keeps a picture
+        recognisable on a palette far from its colours.
 
     Returns
     -------
@@ -315,6 +337,7 @@ def quantize(
         min_lightness,
         max_lightness,
         locked,
+        locked_rule,
     )
     return quantize_with(image, k, options, init=None if isinstance(init, str) else init,
                          alpha=alpha)
@@ -331,6 +354,9 @@ def quantize_with(
     image = check_image(image)
     k = check_k(k)
     check_locked_fits(options.locked, k)
+    if options.by_lightness(k):
+        own = quantize_with(image, k, options.free(), init=init, alpha=alpha)
+        return mapped(own, options.locked_rgb())
     start = None if init is None else check_init(init, k)
     shape = image.shape[:2]
     opaque = opaque_mask(alpha, shape)

@@ -41,6 +41,11 @@ class QuantizeResult:
         (the ``"stable"`` mode's hold: their source barely changed), whatever
         this frame's palette; ``None`` when no pixel is held (always for a
         still, and for the first frame).
+    matched : ndarray, shape (k, 3), uint8, or None
+        The colours pixels were matched against, when they are not the
+        palette's own: with every colour locked and ``locked_rule=
+        "lightness"``, entry ``i`` holds the picture's own colour ``matched[i]``
+        painted in ``palette.colors[i]`` (:mod:`core._fixed`). ``None`` otherwise.
     """
 
     image: np.ndarray
@@ -49,6 +54,7 @@ class QuantizeResult:
     centers: np.ndarray
     space: str
     held: np.ndarray | None = None
+    matched: np.ndarray | None = None
 
 
 def paint(colors: np.ndarray, labels: np.ndarray) -> np.ndarray:

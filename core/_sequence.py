@@ -23,6 +23,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from core._fixed import mapped_frames
 from core._histogram import MERGE_ROWS, color_histogram, pooled_rows
 from core._quantize import (
     QuantizeOptions,
@@ -68,6 +69,7 @@ def quantize_frames(
     cut_threshold: float = CUT_THRESHOLD,
     hold: float = HOLD,
     locked=(),
+    locked_rule: str = "nearest",
 ) -> list[QuantizeResult]:
     """Quantize a sequence of frames to ``k`` colours each.
 
@@ -82,7 +84,7 @@ def quantize_frames(
     progress : callable(done, total), optional
         Called after each frame (and once before the first for ``"global"``'s
         fitting step), e.g. to move a progress bar.
-    space, metric, algorithm, init, seed, min_lightness, max_lightness
+    space, metric, algorithm, init, seed, min_lightness, max_lightness, locked, locked_rule
         As in :func:`core.quantize`. ``init`` applies to every frame in
         ``"independent"`` mode and to the first frame in ``"seeded"`` mode.
         In ``"independent"`` mode frame ``i`` uses ``seed + i``, so random
@@ -143,7 +145,7 @@ def quantize_frames(
     check_choice("mode", mode, MODES)
     knobs = StableKnobs(hysteresis, damping, cut_threshold, hold)
     options = QuantizeOptions(
-        space, metric, algorithm, init, seed, min_lightness, max_lightness, locked
+        space, metric, algorithm, init, seed, min_lightness, max_lightness, locked, locked_rule
     )
     k = check_k(k)
     check_locked_fits(options.locked, k)
@@ -206,6 +208,9 @@ def iter_quantized(
     check_mode_options(mode, options)
     if mode == "global" and centers is None:
         raise ValueError("mode='global' needs the palette: pass centers=global_centers(...).")
+    if options.by_lightness(k):
+        own = iter_quantized(frames, k, mode, options.free(), knobs, centers)
+        return mapped_frames(own, options.locked_rgb())
     if mode == "stable":
         return stable_results(frames, k, options, knobs or StableKnobs())
     if mode == "global":
@@ -259,6 +264,8 @@ def global_centers(
     ndarray, shape (m, 3), m <= k
         Centres in ``options.space``.
     """
+    if options.by_lightness(k):
+        options = options.free()  # the picture's own colours, painted in the locked ones later
     parts = []
     for frame, alpha in frames:
         hist = color_histogram(frame, opaque_mask(alpha, frame.shape[:2]))

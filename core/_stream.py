@@ -10,6 +10,7 @@ whatever the length of the clip.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from core._video import (
     MAX_FPS,
     MAX_FRAMES,
     MAX_SECONDS,
+    frames_cut,
     looks_like_video,
     open_video,
     private_file,
@@ -59,6 +61,14 @@ class Stream:
     known_length : bool
         False for a clip whose file states no duration: ``frames`` is then
         only the cap, not a promise.
+    total_frames : int
+        Frames the part has before the frame, length and decoding limits
+        (``frames`` when none applied).
+    cut : str or None
+        The limit that left frames out, as :mod:`core.notices` names it
+        (``"frames"``, ``"seconds"``, ``"decode"``), or None.
+    rate : float
+        Frames a second of a clip (0 for an image).
     """
 
     size: tuple[int, int]
@@ -70,6 +80,9 @@ class Stream:
     is_video: bool
     known_length: bool
     _decode: Callable[[], Iterator[Frame]]
+    total_frames: int = 0
+    cut: str | None = None
+    rate: float = 0.0
 
     def decode(self) -> Iterator[Frame]:
         """Decode the frames anew, one at a time, as ``(rgb, alpha, duration_ms)``.
@@ -92,6 +105,7 @@ def open_stream(
     max_seconds: float = MAX_SECONDS,
     max_pixels: int = MAX_PIXELS,
     part: Part = WHOLE,
+    max_decode_work: int | None = None,
 ) -> Iterator[Stream]:
     """Open a path, bytes or file object for decoding frame by frame.
 
@@ -107,6 +121,9 @@ def open_stream(
         Largest canvas accepted, checked before decoding.
     part : Part
         The seconds, frame rate and width to keep (the whole source by default).
+    max_decode_work : int, optional
+        An image's canvas pixels decoded over all frames: a huge canvas with
+        many frames keeps fewer frames (``Stream.cut`` is then ``"decode"``).
 
     Yields
     ------
@@ -129,7 +146,7 @@ def open_stream(
             yield _video_stream(str(path), part, max_side, max_frames, max_fps, max_seconds,
                                 max_pixels)
         else:
-            yield _image_stream(data, part, max_side, max_frames, max_pixels)
+            yield _image_stream(data, part, max_side, max_frames, max_pixels, max_decode_work)
 
 
 def _video_stream(path, part: Part, max_side, max_frames, max_fps, max_seconds,
@@ -146,17 +163,21 @@ def _video_stream(path, part: Part, max_side, max_frames, max_fps, max_seconds,
             yield rgb, None, info.duration_ms
 
     n = info.expected_frames
+    total, cut = frames_cut(info, n)
     return Stream(info.size, info.original_size, n, (info.duration_ms,) * n, 0, False, True,
-                  info.clip_frames > 0, decode)
+                  info.clip_frames > 0, decode, total, cut, info.rate)
 
 
-def _image_stream(data: bytes, part: Part, max_side, max_frames, max_pixels) -> Stream:
-    caps = dict(max_pixels=max_pixels, max_frames=max_frames, max_side=max_side)
+def _image_stream(data: bytes, part: Part, max_side, max_frames, max_pixels,
+                  max_decode_work=None) -> Stream:
+    same_time = part.start == 0 and part.end is None and part.fps is None
+    # A part's frame cap counts the frames it gives, not the file's frames before it.
+    caps = dict(max_pixels=max_pixels, max_frames=max_frames if same_time else None,
+                max_side=max_side, max_decode_work=max_decode_work)
 
     def frames(im, plan) -> Iterator[Frame]:
         decoded = image_frames(im, plan, max_pixels)
-        same_time = part.start == 0 and part.end is None and part.fps is None
-        return decoded if same_time else retimed(decoded, part)
+        return decoded if same_time else itertools.islice(retimed(decoded, part), max_frames)
 
     im, plan = open_image(data, **caps)
     # A first pass settles the canvas (GIF frames may grow it), transparency and
@@ -182,8 +203,9 @@ def _image_stream(data: bytes, part: Part, max_side, max_frames, max_pixels) -> 
             yield (*_resized(rgb, alpha, size), duration)
 
     original = plan.original_size or canvas
+    total = len(durations) + plan.total_frames - plan.frames
     return Stream(size, original, len(durations), tuple(durations), plan.loop,
-                  transparent, False, True, decode)
+                  transparent, False, True, decode, total, plan.cut)
 
 
 def _resized(rgb, alpha, size):

@@ -21,8 +21,10 @@ import numpy as np
 from PIL import Image
 
 from core._media_base import Media, capped_side, fitted_size, frame_budget, read_source
+from core._video import MAX_SECONDS
 from core.errors import MediaError
 from core.media import load_media
+from core.notices import frames_note, size_note
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,14 @@ class Limits:
         Full-size exports (:func:`core.convert`, streamed, so not bound by
         ``max_total_pixels``) keep the source's size up to this many pixels
         on the longer side.
+    preview_side : int
+        The page compares an animation or clip on frames this long on their
+        longer side (or the export's size when smaller): large enough to see
+        flicker in fine texture and banding (:func:`core.plan_part`).
+    preview_pixels : int
+        Pixels over all frames of that comparison: a longer part is compared
+        on a window of its first frames. Bounds the page's time (four modes
+        of 43 frames of 640x360 take 4-8 s on two busy cores) and memory.
     """
 
     max_upload_mb: int = 50
@@ -61,6 +71,8 @@ class Limits:
     max_frames: int = 300
     max_total_pixels: int = 8_000_000
     max_export_side: int = 1280
+    preview_side: int = 640
+    preview_pixels: int = 10_000_000
 
 
 DEFAULT_LIMITS = Limits()
@@ -144,20 +156,14 @@ def fit_to_limits(media: Media, limits: Limits = DEFAULT_LIMITS) -> tuple[Media,
     """
     notices = []
     frames, alphas, durations = media.frames, media.alphas, media.durations
-    total = max(media.total_frames, len(frames))
+    total, cut = max(media.total_frames, len(frames)), media.cut
     if len(frames) > limits.max_frames:
         frames = frames[: limits.max_frames]
         alphas = None if alphas is None else alphas[: limits.max_frames]
         durations = durations[: limits.max_frames]
+        cut = "frames"
     if total > len(frames):
-        if len(frames) >= limits.max_frames:
-            why = f"the limit is {limits.max_frames} frames"
-        else:
-            why = (
-                f"decoding is limited to {limits.max_decode_work / 1e6:.0f} million pixels "
-                "over all frames"
-            )
-        notices.append(f"Only the first {len(frames)} of {total} frames are used ({why}).")
+        notices.append(_frames_note(cut or "frames", len(frames), total, durations, limits))
     h, w = frames[0].shape[:2]
     per_frame = frame_budget(limits.max_frame_pixels, limits.max_total_pixels, len(frames))
     original = media.original_size or (w, h)
@@ -167,12 +173,9 @@ def fit_to_limits(media: Media, limits: Limits = DEFAULT_LIMITS) -> tuple[Media,
         if alphas is not None:
             alphas = [_resize(a, w, h, Image.Resampling.NEAREST) for a in alphas]
     if original != (w, h):
-        share = "" if len(frames) == 1 else f"; {_mp(per_frame)} each for {len(frames)} frames"
-        notices.append(
-            f"Frames were downscaled from {original[0]}x{original[1]} to {w}x{h} to stay within "
-            f"the app's memory limits ({_mp(limits.max_frame_pixels)} per frame, "
-            f"{_mp(limits.max_total_pixels)} over all frames{share})."
-        )
+        shared = per_frame < limits.max_frame_pixels  # the budget of all frames applied
+        notices.append(size_note("memory", original, (w, h), limits.max_total_pixels if shared
+                                 else limits.max_frame_pixels, len(frames) if shared else 0))
     if not notices:
         return media, notices
     fitted = replace(
@@ -185,9 +188,12 @@ def fit_to_limits(media: Media, limits: Limits = DEFAULT_LIMITS) -> tuple[Media,
     return fitted, notices
 
 
-def _mp(pixels: int) -> str:
-    # Two significant digits: "2.1 megapixels", "0.027 megapixels", never "0.0".
-    return f"{pixels / 1e6:.2g} megapixels"
+def _frames_note(cut: str, kept: int, total: int, durations, limits: Limits) -> str:
+    # The notice for frames left out, with the number of the limit that applied.
+    limit = {"frames": limits.max_frames, "decode": limits.max_decode_work,
+             "seconds": MAX_SECONDS}.get(cut, 0)
+    rate = 1000.0 / durations[0] if cut == "seconds" and durations and durations[0] else 0.0
+    return frames_note(cut, kept, total, limit, rate)
 
 
 def _resize(array: np.ndarray, width: int, height: int, method) -> np.ndarray:

@@ -34,6 +34,23 @@ def test_a_link_sets_every_knob_it_names():
     }
 
 
+def test_the_part_of_the_clip_is_in_the_address_and_reads_back():
+    state = {**DEFAULTS, "start": 2.5, "end": 6.0, "fps": 15, "width": 640,
+             "locked_rule": "nearest", "k": 256, locked.KEY: []}
+    params = address.encode(state)
+    assert params == {"start": "2.5", "end": "6", "fps": "15", "width": "640",
+                      "locked_rule": "nearest", "k": "256"}
+    parsed = address.parse(params)
+    assert parsed.ignored == [] and {**DEFAULTS, **parsed.values, locked.KEY: []} == state
+    # The whole clip at its own rate and size writes nothing.
+    assert address.encode({**DEFAULTS, locked.KEY: []}) == {}
+
+
+def test_an_end_before_the_start_is_ignored_and_named():
+    parsed = address.parse({"start": "7", "end": "6"})
+    assert parsed.values == {"start": 7.0} and "end=6 (should be after start)" in parsed.ignored
+
+
 def test_encode_writes_only_what_differs_and_reads_back():
     state = {**DEFAULTS, "k": 12, "space": "oklab", "seed": 7, "no_white": True,
              "damping": 3.5, "sample": "Still: a flower (scikit-learn)",
@@ -53,7 +70,7 @@ def test_the_default_view_has_an_empty_address():
 @pytest.mark.parametrize(
     ("params", "named"),
     [
-        ({"k": "99999"}, "k=99999 (should be a whole number from 2 to 64)"),
+        ({"k": "99999"}, "k=99999 (should be a whole number from 2 to 256)"),
         ({"k": "-3"}, "k=-3"),
         ({"k": "5.5"}, "k=5.5"),
         ({"k": ""}, "k (should be"),
@@ -67,7 +84,11 @@ def test_the_default_view_has_an_empty_address():
         ({"no_black": "maybe"}, "no\\_black=maybe (should be 1 or 0)"),
         ({"sample": "Still: Chelsea"}, "sample=Still\\: Chelsea"),
         ({"palette": "ff0000,#00ff00"}, "palette="),
-        ({"palette": ",".join(["ff0000"] * 65)}, "1 to 64 hex colours"),
+        ({"palette": ",".join(["ff0000"] * 257)}, "1 to 256 hex colours"),
+        ({"fps": "12"}, "fps=12 (should be one of 25, 20, 15, 10)"),
+        ({"width": "700"}, "width=700 (should be one of 1280, 960, 640, 480, 320)"),
+        ({"start": "-1"}, "start=-1 (should be a number of seconds"),
+        ({"locked_rule": "brightest"}, "locked\\_rule=brightest (should be one of nearest"),
         ({"foo": "bar"}, "foo=bar (not a setting of this page)"),
         ({"<img src=x onerror=alert(1)>": "1"}, r"\<img src=x onerror=aler…=1 (not a setting"),
     ],

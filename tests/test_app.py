@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import struct
 import tomllib
 import zlib
@@ -17,7 +18,6 @@ import core
 from core.limits import DEFAULT_LIMITS
 from core.palette import EXPORTS
 from core.samples import SAMPLES
-from ui import address
 from ui.labels import MODE_LABELS
 
 APP = "../streamlit_app.py"
@@ -52,6 +52,28 @@ def start(**widgets) -> AppTest:
     return at
 
 
+def open_tab(at: AppTest, name: str) -> AppTest:
+    """The page with tab ``name`` open (only the open tab runs)."""
+    at.session_state["tab"] = name
+    return at.run()
+
+
+def player(at: AppTest) -> dict:
+    """What the Compare tab's player was given: its panels (title, url...) and durations."""
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "key", None) == "compare_player":
+                return json.loads(child.proto.json)
+            found = walk(child)
+            if found is not None:
+                return found
+        return None
+
+    found = walk(at._tree)
+    assert found is not None, "no player on the page"
+    return found
+
+
 def texts(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
 
@@ -81,27 +103,27 @@ def gif_bytes(frames: list[np.ndarray]) -> bytes:
 def test_first_load_compares_every_mode_of_the_sample_animation():
     at = start()
     assert not at.error
-    page = texts(at)
-    for label in MODE_LABELS.values():
-        assert label in page
-    assert "flickers" in page and "x less" in page
-    # Flicker and colour error for each mode, an animation per column, the flicker chart.
+    assert "flickers" in texts(at) and "x less" in texts(at)
+    # The original and every mode in one player, Stable beside the original.
+    titles = [p["title"] for p in player(at)["panels"]]
+    assert titles[0].startswith("Original (40 frames, 320x214)")
+    assert titles[1:] == [MODE_LABELS[m] for m in ("stable", "independent", "seeded", "global")]
+    assert len(player(at)["durations"]) == 40
+    # Flicker and colour error for each mode, the flicker chart.
     assert [m.label for m in at.metric].count("Flicker") == len(core.MODES)
-    assert len(at.image) >= 1 + len(core.MODES)
     spec = at.get("plotly_chart")[0].proto.spec
     assert all(MODE_LABELS[m] in spec for m in core.MODES)
 
 
 def test_independent_flickers_more_than_seeded_on_the_sample():
     at = start()
-    values = {}
-    for i, mode in enumerate(core.MODES):
-        values[mode] = float(at.metric[2 * i].value)
+    order = ("stable", "independent", "seeded", "global")  # as the columns are drawn
+    values = {mode: float(at.metric[2 * i].value) for i, mode in enumerate(order)}
     assert values["independent"] > 3 * values["seeded"]
 
 
 def test_changing_k_changes_the_palette_length():
-    at = start(sample=STILL, k=5)
+    at = open_tab(start(sample=STILL, k=5), "Palette")
     assert "The **5 colours** of the image" in texts(at)
     bar = at.get("plotly_chart")[0].proto.spec
     assert bar.count('"#') >= 5
@@ -120,22 +142,23 @@ def test_still_quick_compare_of_spaces_and_distances():
 
 
 def quantized_modes(monkeypatch) -> list[str]:
-    """The modes ``core.quantize_frames`` is called with from now on (a spy)."""
+    """The modes ``core.quantize_gif`` (each mode of the comparison) is called with from now on."""
     calls = []
-    real = core.quantize_frames
+    real = core.quantize_gif
 
     def spy(*args, **kwargs):
         calls.append(kwargs["mode"])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(core, "quantize_frames", spy)
+    monkeypatch.setattr(core, "quantize_gif", spy)
     return calls
 
 
 @pytest.mark.slow
 def test_a_knob_recomputes_only_what_depends_on_it(monkeypatch):
-    at = start(k=3, seed=11)
+    at = open_tab(start(k=3, seed=11), "Compare")
     calls = quantized_modes(monkeypatch)
+    open_tab(at, "3D colours")
     widget(at, "cloud_modes").set_value(["seeded"]).run()
     assert calls == []  # an unrelated widget recomputes nothing
     at.radio(key="init").set_value("random").run()
@@ -160,11 +183,12 @@ def test_dithering_redraws_the_still_with_the_same_palette():
     assert not at.exception and not at.error
     dithered = [line for line in texts(at).splitlines() if "Colour error: mean ΔE" in line]
     assert dithered and dithered != plain
-    assert "The **6 colours** of the image" in texts(at)
+    assert "The **6 colours** of the image" in texts(open_tab(at, "Palette"))
 
 
 def test_an_mp4_is_made_when_asked_for():
-    at = start()
+    at = open_tab(start(), "Export")
+    assert at.selectbox(key="mp4_mode").value == "stable"  # the default result everywhere
     labels = [b.proto.label for b in at.get("download_button")]
     assert not any(label.startswith("MP4:") for label in labels)
     at.toggle(key="make_mp4").set_value(True).run()
@@ -221,7 +245,7 @@ def test_settings_that_do_not_go_together_show_an_error_and_keep_the_last_result
 
 
 def test_export_offers_each_mode_and_every_palette_format():
-    at = start()
+    at = open_tab(start(), "Export")
     labels = [b.proto.label for b in at.get("download_button")]
     assert len(labels) == len(core.MODES) + len(EXPORTS)
     assert sum(label.startswith("GIF:") for label in labels) == len(core.MODES)
@@ -230,8 +254,7 @@ def test_export_offers_each_mode_and_every_palette_format():
 
 
 def test_transfer_tab_recolours_the_sample():
-    at = start(sample=STILL)
-    at.toggle(key="transfer_on").set_value(True).run()
+    at = open_tab(start(sample=STILL), "Transfer")
     assert not at.exception and not at.error
     page = texts(at)
     assert "Shapes kept:" in page and "Colours used:" in page
@@ -273,7 +296,7 @@ def test_a_link_opens_with_its_settings_and_the_address_follows_the_knobs():
     assert at.number_input(key="seed").value == 42
     assert at.radio(key="dither").value == "bayer"
     assert at.selectbox(key="sample").value == STILL
-    assert "The **5 colours** of the image" in texts(at)
+    assert "The **5 colours** of the image" in texts(open_tab(at, "Palette"))
     # The knobs rule from now on, and the address follows them.
     at.slider(key="k").set_value(7).run()
     at.radio(key="space").set_value("oklab").run()
@@ -299,7 +322,7 @@ def test_a_hostile_link_opens_with_defaults_and_a_short_notice():
 
 
 def test_locked_colours_from_a_link_are_in_the_palette_and_marked():
-    at = opened({"sample": "cat", "k": "4", "palette": "ff0000,00ff00"})
+    at = open_tab(opened({"sample": "cat", "k": "4", "palette": "ff0000,00ff00"}), "Palette")
     assert not at.exception and not at.error
     assert at.session_state["locked"] == ["#ff0000", "#00ff00"]
     bar = at.get("plotly_chart")[0].proto.spec
@@ -308,7 +331,7 @@ def test_locked_colours_from_a_link_are_in_the_palette_and_marked():
 
 
 def test_locking_a_swatch_keeps_it_while_the_rest_is_refitted():
-    at = start(sample=STILL, k=5)
+    at = open_tab(start(sample=STILL, k=5), "Palette")
     pills = at.pills[0]
     colour = pills.options[2]
     pills.set_value([colour]).run()
@@ -320,14 +343,17 @@ def test_locking_a_swatch_keeps_it_while_the_rest_is_refitted():
     assert f"{colour} (locked)" in at.get("plotly_chart")[0].proto.spec
 
 
-def test_a_preset_is_locked_and_k_makes_room_for_it():
-    at = start(sample=STILL, k=3)
+def test_a_preset_is_locked_and_k_is_set_to_its_colours():
+    at = open_tab(start(sample=STILL, k=3), "Palette")
     at.selectbox(key="lock_preset").set_value("PICO-8").run()
     assert not at.exception and not at.error
     assert len(at.session_state["locked"]) == 16
     assert at.slider(key="k").value == 16
     assert "The **16 colours** of the image" in texts(at)
-    assert any("k was raised to 16" in i.value for i in at.info)
+    assert any("k was set to 16" in i.value for i in at.info)
+    # Unlocking them all leaves the picker empty again: it no longer names a palette in use.
+    at.button(key="unlock_all").click().run()
+    assert at.session_state["locked"] == [] and at.selectbox(key="lock_preset").value is None
 
 
 def test_an_exported_palette_file_locks_its_colours():
@@ -371,22 +397,23 @@ def test_compare_and_export_name_every_file_size():
     at = start(k=4)
     page = texts(at)
     assert page.count("GIF file:") == len(core.MODES)
+    open_tab(at, "Export")
     sizes = [c.value for c in at.caption if c.value.endswith(" KB") or c.value.endswith(" MB")]
     assert len(sizes) >= len(core.MODES)
 
 
 def test_the_large_view_zooms_into_the_chosen_frame():
-    at = start(k=4)
+    at = open_tab(start(k=4), "Large view")
     assert "Showing frame 1 of 40, the whole picture (320x214)" in texts(at)
+    assert widget(at, "large_mode").value == "stable"  # the default result everywhere
     widget(at, "large_zoom").set_value(4).run()
-    at.slider(key=f"large_frame:sample:{address.SAMPLE_SLUGS['temple']}").set_value(10).run()
+    next(s for s in at.slider if s.label == "Frame").set_value(10).run()
     assert not at.exception and not at.error
     assert "Showing frame 10 of 40, pixels" in texts(at) and "each drawn 4x4" in texts(at)
 
 
 def test_the_transfer_draws_both_clouds_and_the_result_in_3d():
-    at = start(sample=STILL)
-    at.toggle(key="transfer_on").set_value(True).run()
+    at = open_tab(start(sample=STILL), "Transfer")
     assert not at.exception and not at.error
     charts = {c.proto.id: c.proto.spec for c in at.get("plotly_chart")}
     specs = [spec for spec in charts.values() if "where each colour goes" in spec]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import core
-from tests.test_app import start, texts
+from tests.test_app import open_tab, start, texts
 
 
 @pytest.fixture(scope="module")
@@ -19,18 +19,18 @@ def clip_page(large_clip):
 
 
 @pytest.mark.slow
-def test_the_page_says_the_comparison_runs_on_a_smaller_preview(clip_page):
+def test_the_page_says_the_comparison_plays_a_window_of_the_part(clip_page):
     infos = " ".join(i.value for i in clip_page.info)
-    assert "preview of your 640x480 file" in infos
-    assert "Export tab makes full-size GIFs" in infos
-    assert len(clip_page.get("download_button")) >= len(core.MODES)
+    assert "The comparison plays seconds 0–" in infos and "at 640x480 (" in infos
+    assert "the export uses the whole part, seconds 0–3.1, at 640x480" in infos
+    assert len(open_tab(clip_page, "Export").get("download_button")) >= len(core.MODES)
 
 
 @pytest.mark.slow
 def test_export_makes_the_full_size_gif_on_request(clip_page):
-    at = clip_page
+    at = open_tab(clip_page, "Export")
     full = at.button(key="full_stable")
-    assert full.label == "Full size: Stable" and "640x480, 96 frames" in full.help
+    assert full.label == "Full size: Stable" and "(640x480, 9" in full.help
     full.click().run()
     assert not at.exception and not at.error
     labels = [b.proto.label for b in at.get("download_button")]

@@ -94,7 +94,8 @@ def test_max_side_downscales_and_says_so():
     report = core.convert(own_clip("pan_cut.webm"), io.BytesIO(), 8, max_side=80,
                           max_frames=5)
     assert (report.width, report.height) == (80, 60) and report.source_size == (160, 120)
-    assert "Scaled down from 160x120 to 80x60." in report.notes
+    assert ("Scaled down from 160x120 to 80x60 (the longest side is limited to 80 px)."
+            in report.notes)
 
 
 def test_unreadable_source_leaves_no_file_behind(tmp_path):

@@ -181,7 +181,6 @@ def test_a_transfer_draws_its_3d_views(server):
         page.get_by_text("8 colours", exact=True).first.wait_for(timeout=60_000)
         page.get_by_role("tab", name="Transfer").click()
         panel = page.get_by_role("tabpanel", name="Transfer")
-        panel.get_by_role("switch", name="Transfer").check(force=True)
         panel.get_by_text("Where the colours go").wait_for(timeout=180_000)
         wait_idle(page)
         no_errors(page)

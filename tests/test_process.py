@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from ui.process import limit_malloc
+from ui.process import give_back, limit_malloc
 
 
 @pytest.mark.skipif(
@@ -16,3 +16,13 @@ from ui.process import limit_malloc
 )
 def test_glibc_takes_the_malloc_settings():
     assert limit_malloc() is True
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+    reason="malloc_trim is glibc's",
+)
+def test_freed_memory_goes_back_to_the_system_where_glibc_runs():
+    gone = [bytearray(1 << 16) for _ in range(256)]
+    del gone
+    assert give_back() is True

@@ -105,3 +105,41 @@ def test_decode_frame_gives_the_composited_frame_of_a_gif():
 )
 def test_file_sizes_in_words(n, words):
     assert file_size(n) == words
+
+
+@pytest.mark.parametrize(("value", "words"), [(4.71, "4.7"), (9.96, "10"), (991.04, "991"),
+                                              (12400.0, "12,400")])
+def test_ratios_read_as_words_never_991_point_0(value, words):
+    from ui.compare import ratio
+
+    assert ratio(value) == words
+
+
+class _Slot:
+    # Stands in for st.empty(): records what the bar says.
+    def __init__(self):
+        self.texts = []
+
+    def progress(self, fraction, text):
+        self.texts.append((round(fraction, 3), text))
+        return self
+
+    def empty(self):
+        self.texts.append((None, "gone"))
+
+
+def test_one_progress_bar_counts_modes_and_frames_in_words():
+    from ui.progress import Progress
+
+    slot = _Slot()
+    bar = Progress(slot)
+    bar.modes([("Stable", 4, 4, 120, 200)])
+    bar.modes([("Seeded", 1, 2, 12, 43), ("Global palette", 2, 2, 5, 43)])
+    bar.modes([("Seeded", 1, 2, 43, 43), ("Stable", 2, 2, 0, 43)])  # the next one is named
+    assert slot.texts == [
+        (0.6, "Stable: mode 4 of 4, frame 120 of 200"),
+        (0.198, "Seeded: mode 1 of 2, frame 12 of 43 · Global palette: mode 2 of 2, frame 5 of 43"),
+        (0.5, "Stable: mode 2 of 2, frame 0 of 43"),
+    ]
+    bar.done()
+    assert slot.texts[-1] == (None, "gone")

@@ -7,7 +7,9 @@ are the knobs' own keys; ``sample`` is a short name (:data:`SAMPLE_SLUGS`),
 and ``recolor`` the Palette tab's swatch edits as ``old-new`` pairs of such
 codes (``recolor=2e4a1f-ff8800,c0c0c0-102040``).
 
-The address is read once per session, on its first run (:func:`read_once`):
+``start``, ``end``, ``fps`` and ``width`` are the part of the clip
+(:mod:`ui.part`): they apply to the sample animation or the first upload of
+the session. The address is read once per session, on its first run (:func:`read_once`):
 its values become the knobs' starting values in ``st.session_state``, and
 from then on the knobs rule and the address follows (:func:`write`). Every
 value is checked against the same choices as the knobs (and ``core``); what
@@ -27,7 +29,7 @@ import streamlit as st
 
 import core
 from core.palette import hex_code, parse_color
-from ui import locked, recolor, settings
+from ui import locked, part, recolor, settings
 from ui.markup import plain
 
 #: Short, URL-safe names of the samples: slug -> name in :data:`core.samples.SAMPLES`.
@@ -96,6 +98,22 @@ def _step(low: float, high: float, step: float) -> Callable[[str], float]:
     return check
 
 
+def _seconds(text: str) -> float:
+    if not re.fullmatch(r"\d{1,5}(\.\d{1,3})?", text) or float(text) > 86_400:
+        raise ValueError("a number of seconds such as 2.5")
+    return float(text)
+
+
+def _listed(choices) -> Callable[[str], int]:
+    # A whole number from a short list (frame rates, widths).
+    def check(text: str) -> int:
+        if text not in [str(c) for c in choices]:
+            raise ValueError(f"one of {', '.join(str(c) for c in choices)}")
+        return int(text)
+
+    return check
+
+
 def _flag(text: str) -> bool:
     if text.lower() in _TRUE:
         return True
@@ -155,6 +173,11 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "sample": _sample,
     PALETTE: _palette,
     RECOLOR: _recolor,
+    "locked_rule": _choice(core.LOCKED_RULES),
+    "start": _seconds,
+    "end": _seconds,
+    "fps": _listed([c for c in part.FPS_CHOICES if c]),
+    "width": _listed([c for c in part.WIDTH_CHOICES if c]),
 }
 
 
@@ -199,6 +222,8 @@ def _check_together(values: dict, ignored: list) -> None:
     if metric == "manhattan" and algorithm != "kmeans":
         values.pop("metric", None)
         ignored.append(f"metric={metric} (Manhattan works with algorithm=kmeans only)")
+    if "end" in values and values["end"] <= values.get("start", 0.0):
+        ignored.append(f"end={values.pop('end'):g} (should be after start)")
     colors = values.get(PALETTE, [])
     if len(colors) > values.get("k", settings.DEFAULTS["k"]):
         if "k" in values:
@@ -257,7 +282,7 @@ def encode(state: Mapping) -> dict[str, str]:
     params = {}
     for key, default in settings.DEFAULTS.items():
         value = state.get(key, default)
-        if value == default:
+        if value == default or value is None:
             continue
         if key == "sample":
             slug = next((s for s, name in SAMPLE_SLUGS.items() if name == value), None)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import figures
-from ui.compute import NAIVE_MODE, View, cloud_pixels
+from ui.compute import NAIVE_MODE, View, cloud_pixels, default_mode
 from ui.labels import SPACE_LABELS, mode_label
 
 
 def show(view: View) -> None:
     """Draw the 3D tab."""
     pixels = cloud_pixels(view.source.key, view.source.media)
-    runs = view.runs
     locked = view.settings.options.locked
     space = SPACE_LABELS[view.settings.options.space]
     st.markdown(
@@ -23,8 +22,8 @@ def show(view: View) -> None:
         + (" (squares are your locked colours)" if locked else "")
         + ". Drag to turn the cloud."
     )
-    if "still" in runs:
-        run = runs["still"]
+    if not view.animated:
+        run = view.run("still")
         st.plotly_chart(
             figures.color_cloud(pixels, run.space, run.centers, [p.colors for p in run.palettes],
                                 locked=locked),
@@ -35,11 +34,14 @@ def show(view: View) -> None:
         "The thin lines follow each centre from frame to frame. Where the centres drift "
         "smoothly the colours stay steady; where they jump around, the animation flickers."
     )
-    default = [m for m in (NAIVE_MODE, "seeded") if m in runs] or list(runs)[:2]
+    modes = view.modes
+    # The default result first, and the naive one beside it to show what it avoids.
+    default = list(dict.fromkeys([default_mode(modes), NAIVE_MODE]))
     chosen = st.multiselect(
-        "Show", list(runs), default=default, key="cloud_modes",
+        "Show", modes, default=[m for m in default if m in modes], key="cloud_modes",
         format_func=lambda m: mode_label(m),
     )
+    runs = view.runs_for(chosen)
     columns = st.columns(2)
     for i, mode in enumerate(chosen):
         run = runs[mode]

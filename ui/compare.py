@@ -9,8 +9,9 @@ import streamlit as st
 import core
 from core.units import file_size
 from ui import figures
-from ui.compute import NAIVE_MODE, Run, View, original_gif, run_still
+from ui.compute import NAIVE_MODE, Run, View, default_mode, original_frames, run_still
 from ui.labels import METRIC_LABELS, SPACE_LABELS, mode_label
+from ui.player import Panel, player
 
 DELTA_E_HELP = (
     "ΔE measures how different two colours look: about 1 is just visible, 2-3 is "
@@ -27,6 +28,11 @@ def short_label(mode: str) -> str:
     return mode_label(mode).split(" (")[0]
 
 
+def ratio(value: float) -> str:
+    """A ratio in words' precision: "4.7", "12", "991", "12,400" (never "991.0")."""
+    return f"{value:.1f}" if value < 9.95 else f"{value:,.0f}"
+
+
 def flicker_sentence(mode: str, run: Run, base: Run) -> str:
     """One sentence comparing ``run``'s flicker with the naive mode's, e.g. "4.7x less"."""
     name, naive = short_label(mode), short_label(NAIVE_MODE).lower()
@@ -35,9 +41,9 @@ def flicker_sentence(mode: str, run: Run, base: Run) -> str:
     if run.flicker < 0.005:
         how = "does **not flicker at all**"
     elif base.flicker / run.flicker >= 1.05:
-        how = f"flickers **{base.flicker / run.flicker:.1f}x less** than {naive}"
+        how = f"flickers **{ratio(base.flicker / run.flicker)}x less** than {naive}"
     elif run.flicker / base.flicker >= 1.05:
-        how = f"flickers **{run.flicker / base.flicker:.1f}x more** than {naive}"
+        how = f"flickers **{ratio(run.flicker / base.flicker)}x more** than {naive}"
     else:
         how = f"flickers about as much as {naive}"
     return (
@@ -48,20 +54,21 @@ def flicker_sentence(mode: str, run: Run, base: Run) -> str:
 
 def show(view: View) -> None:
     """Draw the Compare tab for an animation or a still."""
-    if view.source.media.is_animated:
+    if view.animated:
         _animation(view)
     else:
         _still(view)
 
 
 def _animation(view: View) -> None:
-    media, runs = view.source.media, view.runs
+    runs = view.runs
     st.markdown(
         f"Each column reduces the same animation to **{view.settings.k} colours** in a "
         f"different way. **{short_label(NAIVE_MODE)}** chooses colours for every frame on its "
         "own, each time starting from random pixels: that is the usual quick way, and it "
         "makes the colours of things that do not move jump from frame to frame (flicker). "
-        "The other columns carry colours over between frames. "
+        "The other columns carry colours over between frames. All columns play on one clock: "
+        "pause and move the slider to compare one frame. "
         f"*(The sidebar's initialisation applies to the other columns; "
         f"{short_label(NAIVE_MODE).lower()} always starts at random, to show that flicker.)*"
     )
@@ -70,46 +77,55 @@ def _animation(view: View) -> None:
             "Seeded is left out: Agglomerative clustering merges colours step by step and "
             "has no starting colours to carry over. Choose KMeans or MiniBatchKMeans to see it."
         )
-    if view.source.preview_is_smaller:
-        (w, h), (pw, ph) = view.source.full_size, media.size
-        st.info(
-            f"To stay quick, this comparison runs on a {pw}x{ph} preview of your "
-            f"{w}x{h} file. The Export tab makes full-size GIFs.",
-            icon=":material/aspect_ratio:",
-        )
+    if view.source.plan is not None:
+        st.info(view.source.plan.sentence, icon=":material/aspect_ratio:")
     base = runs.get(NAIVE_MODE)
     if base is not None:
         for mode, run in runs.items():
             if mode != NAIVE_MODE:
                 st.markdown("- " + flicker_sentence(mode, run, base))
-    _animation_columns(view)
+    _in_step(view, runs)
     st.markdown("##### Flicker frame by frame")
     st.caption("Lower is steadier. " + FLICKER_HELP)
     series = {mode_label(m): r.flicker_series for m, r in runs.items()}
     st.plotly_chart(figures.flicker_chart(series), key="flicker_chart")
 
 
-def _animation_columns(view: View) -> None:
-    # The original, then each mode's result with its flicker, error and file size.
-    media, runs = view.source.media, view.runs
-    columns = st.columns(1 + len(runs))
-    with columns[0]:
-        st.markdown("**Original**")
-        st.image(original_gif(view.source.key, media), width="stretch")
-        st.caption(f"{len(media.frames)} frames, {media.size[0]}x{media.size[1]} pixels")
-    for column, (mode, run) in zip(columns[1:], runs.items()):
+def ordered(runs: dict) -> list[str]:
+    """The modes with the default result (Stable) first, beside the original."""
+    first = default_mode(runs)
+    return [first] + [m for m in runs if m != first]
+
+
+def _in_step(view: View, runs: dict) -> None:
+    # The original and every result on one clock, then each result's numbers.
+    media = view.source.media
+    sheet, columns = original_frames(view.source)
+    (w, h), n = media.size, len(media.frames)
+    panels = [Panel(f"Original ({n} frames, {w}x{h})", sheet, "sheet", columns)]
+    modes = ordered(runs)
+    panels += [Panel(mode_label(m), runs[m].preview, caption=_numbers(runs[m]),
+                     frame_of=runs[m].frame_of) for m in modes]
+    player(panels, media.durations, media.size, key="compare_player",
+           identity=f"{view.source.key}|{view.settings}")
+    st.caption(f"{n} frames, {w}x{h} pixels")
+    for column, mode in zip(st.columns(len(modes)), modes):
+        run = runs[mode]
         with column:
-            st.markdown(f"**{mode_label(mode)}**")
-            st.image(run.preview, width="stretch")
-            left, right = st.columns(2)
-            left.metric("Flicker", f"{run.flicker:.2f}", help=FLICKER_HELP)
-            right.metric("Error", f"{run.mean_delta_e:.2f}", help="Colour error against the "
-                         "original, mean ΔE. " + DELTA_E_HELP)
+            st.markdown(f"**{short_label(mode)}**")
+            st.metric("Flicker", f"{run.flicker:.2f}", help=FLICKER_HELP)
+            st.metric("Error", f"{run.mean_delta_e:.2f}", help="Colour error against the "
+                      "original, mean ΔE. " + DELTA_E_HELP)
             st.caption(f"GIF file: **{file_size(len(run.file))}**")
 
 
+def _numbers(run: Run) -> str:
+    return (f"flicker {run.flicker:.2f} · error ΔE {run.mean_delta_e:.1f} · "
+            f"GIF {file_size(len(run.file))}")
+
+
 def _still(view: View) -> None:
-    source, settings, run = view.source, view.settings, view.runs["still"]
+    source, settings, run = view.source, view.settings, view.run("still")
     left, right = st.columns(2)
     left.markdown("**Original**")
     left.image(source.media.frames[0], output_format="PNG", width="stretch")

@@ -13,7 +13,7 @@ from core.units import file_size
 from ui import palette as palette_tab
 from ui import recolor
 from ui.compare import short_label
-from ui.compute import View, export_key, full_export, mode_settings, mp4_file
+from ui.compute import View, default_mode, export_key, full_export, mode_settings, mp4_file
 from ui.labels import mode_label
 
 #: Where the visitor's full-size exports are kept (newest last), and how many.
@@ -54,7 +54,7 @@ def show(view: View) -> None:
             w, h = view.source.full_size
             st.caption(
                 f"The page compares on a {view.source.media.size[0]}x{view.source.media.size[1]} "
-                f"preview. Full-size GIFs ({w}x{h}, all {len(view.source.media.frames)} frames) "
+                f"preview. Full-size GIFs ({w}x{h}, all {_frames(view)} frames of the part) "
                 "are made here on request, one mode at a time, frame by frame."
             )
         columns = st.columns(len(view.runs))
@@ -106,7 +106,7 @@ def show_gif(view: View, mode: str, base: str) -> None:
         w, h = view.source.full_size
         if st.button(f"Full size: {name}", key=f"full_{mode}",
                      help=f"Make the full-size {name} GIF ({w}x{h}, "
-                     f"{len(view.source.media.frames)} frames), frame by frame."):
+                     f"{_frames(view)} frames), frame by frame."):
             try:
                 made = full_export(view.source, view.settings, mode)
             except core.MediaError as exc:
@@ -134,6 +134,12 @@ def show_gif(view: View, mode: str, base: str) -> None:
     )
 
 
+def _frames(view: View) -> int:
+    # Frames of a full-size export: the whole part's, not the preview's.
+    plan = view.source.plan
+    return plan.frames if plan is not None else len(view.source.media.frames)
+
+
 def _dims(size: tuple[int, int]) -> str:
     return f"{size[0]}x{size[1]}"
 
@@ -141,8 +147,10 @@ def _dims(size: tuple[int, int]) -> str:
 def show_mp4(view: View, base: str) -> None:
     """An MP4 of one mode, made only when asked for (encoding takes a few seconds)."""
     left, right = st.columns([2, 3])
+    modes = list(view.runs)
     mode = left.selectbox(
-        "MP4 video of", list(view.runs), format_func=short_label, key="mp4_mode",
+        "MP4 video of", modes, index=modes.index(default_mode(modes)),
+        format_func=short_label, key="mp4_mode",
         help="A GIF keeps the palette exactly; an MP4 is smaller for long clips and plays "
         "everywhere, but video compression blurs the colours slightly.",
     )

@@ -278,9 +278,15 @@ def _centres(xyz: np.ndarray, hexes, name: str, symbol: str = "diamond",
     )
 
 
+#: Where the 3-D views look from: farther out than Plotly's default (1.25, 1.25, 1.25),
+#: so the axis titles at the cube's near corners stay inside the figure.
+CAMERA_EYE = {"x": 1.65, "y": 1.65, "z": 1.1}
+
+
 def _scene(fig: go.Figure, titles, height: int = 520) -> None:
     fig.update_layout(
-        scene={"xaxis_title": titles[0], "yaxis_title": titles[1], "zaxis_title": titles[2]},
+        scene={"xaxis_title": titles[0], "yaxis_title": titles[1], "zaxis_title": titles[2],
+               "camera": {"eye": CAMERA_EYE}},
         legend={"orientation": "h", "y": 0},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         height=height,

@@ -8,7 +8,7 @@ import streamlit as st
 from core.units import file_size
 from ui import preview
 from ui.compare import short_label
-from ui.compute import View, mode_settings
+from ui.compute import View, default_mode, mode_settings
 from ui.settings import Settings
 
 #: Zoom choices: screen pixels per image pixel (1 is the whole picture, fitted).
@@ -28,21 +28,23 @@ def result_frame(key: str, settings: Settings, mode: str, index: int, _file: byt
 
 def show(view: View) -> None:
     """Draw the Large view tab."""
-    runs, media = view.runs, view.source.media
+    media = view.source.media
     st.markdown(
         "One result beside the original, as large as the page allows. Zoom in to see the "
         "pixels themselves: each becomes a 2x2 or 4x4 block, enlarged without smoothing."
     )
-    mode, zoom = _result_and_zoom(runs)
+    mode, zoom = _result_and_zoom(view.modes)
     index = 0
     if media.is_animated:
         index = st.slider(
             "Frame", 1, len(media.frames), 1, key=f"large_frame:{view.source.key}",
         ) - 1
     across, down = _where_to_look(zoom)
-    run = runs[mode]
+    run = view.run(mode)
     settings = view.settings if mode == "still" else mode_settings(view.settings, mode)
-    result = result_frame(view.source.key, settings, mode, index, run.file)
+    # A GIF stores a frame identical to the one before once: frame_of says where each is.
+    shown = run.frame_of[min(index, len(run.frame_of) - 1)]
+    result = result_frame(view.source.key, settings, mode, shown, run.file)
     original, box = preview.zoom_crop(media.frames[index], zoom, across, down)
     reduced, _ = preview.zoom_crop(result, zoom, across, down)
     width = None if zoom == 1 else reduced.shape[1]
@@ -63,15 +65,15 @@ def show(view: View) -> None:
                f"{file_size(len(run.file))}.")
 
 
-def _result_and_zoom(runs: dict) -> tuple[str, int]:
+def _result_and_zoom(modes: list[str]) -> tuple[str, int]:
     # Which result to show (a still has only one) and how many screen pixels per pixel.
     top = st.columns([3, 2])
-    if "still" in runs:
+    if modes == ["still"]:
         mode = "still"
     else:
         mode = top[0].segmented_control(
-            "Result", list(runs), key="large_mode", format_func=short_label, required=True,
-            default="stable" if "stable" in runs else next(iter(runs)),
+            "Result", modes, key="large_mode", format_func=short_label, required=True,
+            default=default_mode(modes),
         )
     zoom = top[1].segmented_control(
         "Zoom", ZOOMS, key="large_zoom", required=True, default=1,

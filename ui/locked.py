@@ -41,7 +41,7 @@ def lock_marker(code: str, colors: tuple[str, ...]) -> str:
     return f":material/lock: {code}" if code in colors else code
 
 
-def editor(container: DeltaGenerator, k_max: int) -> tuple[str, ...]:
+def editor(container: DeltaGenerator, k_max: int, k: int = 0) -> tuple[str, ...]:
     """Draw the "Your colours" expander in ``container`` and return the locked colours.
 
     Parameters
@@ -50,6 +50,9 @@ def editor(container: DeltaGenerator, k_max: int) -> tuple[str, ...]:
         Where to draw (the sidebar).
     k_max : int
         The k slider's largest value: the most colours that can be locked.
+    k : int
+        The colours of the palette: with all ``k`` locked, the rule that maps
+        the picture onto them is offered and named.
     """
     colors = current()
     # A key keeps it one expander (open stays open) while its label counts the colours.
@@ -77,7 +80,9 @@ def editor(container: DeltaGenerator, k_max: int) -> tuple[str, ...]:
         )
         st.selectbox("…or a well-known palette", list(PRESETS), key="lock_preset", index=None,
                      placeholder="Choose one to lock its colours", on_change=_preset,
-                     args=(k_max,))
+                     args=(k_max,),
+                     help="Locks the palette's colours and sets k to their number, so the "
+                     "picture is drawn in that palette alone.")
         st.file_uploader(
             "…or a palette file exported here",
             type=list(IMPORTS), key="lock_file", on_change=_import, args=(k_max,),
@@ -85,7 +90,8 @@ def editor(container: DeltaGenerator, k_max: int) -> tuple[str, ...]:
             "or Adobe's .ase.",
         )
         if colors:
-            st.button("Unlock all", key="unlock_all", on_click=_set, args=([], k_max))
+            _rule(len(colors), k)
+            st.button("Unlock all", key="unlock_all", on_click=_unlock_all, args=(k_max,))
         problem = st.session_state.pop(_PROBLEM, None)
         if problem:
             st.error(problem)
@@ -93,6 +99,40 @@ def editor(container: DeltaGenerator, k_max: int) -> tuple[str, ...]:
         if note:
             st.info(note)
     return colors
+
+
+#: What each rule does, in words.
+RULE_LABELS = {
+    "lightness": "By lightness: darkest to darkest (keeps the picture)",
+    "nearest": "Nearest colour (keeps the colours; a far palette gives flat areas)",
+}
+
+
+def _rule(n: int, k: int) -> None:
+    # With every colour locked, how the picture meets them, said in words.
+    st.radio(
+        "With every colour locked, map the picture", list(RULE_LABELS), key="locked_rule",
+        format_func=RULE_LABELS.get,
+        help="Nearest colour paints each pixel in the locked colour closest to it: right when "
+        "the palette is close to the picture, but a palette far from it (four greens on a "
+        "grey photo) paints everything in one colour. By lightness, the picture is first "
+        "reduced to its own k colours, and the darkest becomes the darkest locked colour, "
+        "the next the next, and so on, as retro-palette tools do.",
+    )
+    rule = st.session_state.get("locked_rule", "lightness")
+    if n == k:
+        how = ("by lightness order: the picture's darkest of its own {k} colours becomes the "
+               "darkest locked colour, and so on" if rule == "lightness"
+               else "pixel by pixel, each to the nearest locked colour").format(k=k)
+        st.caption(f"All {k} colours are locked, so the picture is mapped onto them {how}.")
+    else:
+        st.caption(f"{n} of {k} colours are locked; the other {k - n} are fitted to the picture "
+                   "around them (the rule above applies when all k are locked).")
+
+
+def _unlock_all(k_max: int) -> None:
+    _set([], k_max)
+    st.session_state["lock_preset"] = None  # the picker no longer names a palette in use
 
 
 def _set(codes: list[str], k_max: int, source: str = "") -> None:
@@ -139,7 +179,11 @@ def _paste(k_max: int) -> None:
 def _preset(k_max: int) -> None:
     name = st.session_state.get("lock_preset")
     if name in PRESETS:
-        _set(list(PRESETS[name]), k_max, name)
+        codes = list(dict.fromkeys(PRESETS[name]))
+        _set(codes, k_max, name)
+        st.session_state[_K] = len(codes)
+        st.session_state[_NOTE] = (f"k was set to {len(codes)}: every colour of {name} is "
+                                   "locked, and the picture is drawn in them alone.")
 
 
 def _import(k_max: int) -> None:

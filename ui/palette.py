@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.palette import Palette, to_swatch_png
 from ui import contrast, figures, locked, recolor
-from ui.compute import View, digest
+from ui.compute import View, default_mode, digest
 from ui.labels import mode_label
 
 
@@ -20,24 +20,22 @@ def selected(view: View) -> tuple[str, Palette]:
 
     The Export tab exports the same one, so it reads the widgets' state too.
     """
-    runs = view.runs
-    if "still" in runs:
-        return "the image", runs["still"].palettes[0]
-    mode = st.session_state.get("palette_mode", next(iter(runs)))
-    mode = mode if mode in runs else next(iter(runs))
-    frames = len(runs[mode].palettes)
-    frame = min(int(st.session_state.get(frame_key(view), 1)), frames)
-    return f"{mode_label(mode)}, frame {frame}", runs[mode].palettes[frame - 1]
+    if not view.animated:
+        return "the image", view.run("still").palettes[0]
+    mode = st.session_state.get("palette_mode", default_mode(view.modes))
+    mode = mode if mode in view.modes else default_mode(view.modes)
+    palettes = view.run(mode).palettes
+    frame = min(int(st.session_state.get(frame_key(view), 1)), len(palettes))
+    return f"{mode_label(mode)}, frame {frame}", palettes[frame - 1]
 
 
 def show(view: View) -> None:
     """Draw the Palette tab."""
-    runs = view.runs
-    if "still" not in runs:
+    if view.animated:
         st.segmented_control(
             "Which result",
-            list(runs),
-            default="seeded" if "seeded" in runs else next(iter(runs)),
+            view.modes,
+            default=default_mode(view.modes),
             key="palette_mode",
             format_func=lambda m: mode_label(m),
             required=True,
@@ -55,7 +53,7 @@ def show(view: View) -> None:
     lock_buttons(palette)
     st.plotly_chart(figures.palette_bar(palette, locked.current()), key="palette_bar")
     contrast.show(recolor.show(view))
-    if "still" not in runs:
+    if view.animated:
         mode = st.session_state["palette_mode"]
         st.markdown("##### Palette timeline")
         st.caption(
@@ -63,7 +61,8 @@ def show(view: View) -> None:
             "Steady bands mean steady colours; a band that changes colour from one column "
             "to the next is flicker."
         )
-        st.plotly_chart(figures.palette_timeline(runs[mode].palettes), key="palette_timeline")
+        st.plotly_chart(figures.palette_timeline(view.run(mode).palettes),
+                        key="palette_timeline")
 
 
 def lock_buttons(palette: Palette) -> None:

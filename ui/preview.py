@@ -65,13 +65,47 @@ def preview_gif(
     original". Frames wider than ``max_width`` are scaled down.
     """
     images = [_fit(Image.fromarray(f), max_width, Image.Resampling.LANCZOS) for f in frames]
-    images = [im.quantize(256, dither=Image.Dither.NONE) for im in images]
+    # Fast octree: ten times quicker than median cut, and alike at 256 colours.
+    images = [im.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+              for im in images]
     buf = io.BytesIO()
     params = {"save_all": True, "append_images": images[1:], "duration": _shown(durations)}
     if loop is not None:
         params["loop"] = int(loop)
     images[0].save(buf, format="GIF", **params)
     return buf.getvalue()
+
+
+def sprite_jpeg(frames: Sequence[np.ndarray], quality: int = 90) -> tuple[bytes, int]:
+    """Frames tiled on one JPEG sheet, row by row, for the page's player to cut out again.
+
+    One file instead of one per frame, and a JPEG (full chroma, quality 90)
+    rather than a 256-colour GIF, so the original shows no banding of its own
+    next to the results. The sheet is about square, well inside what browsers
+    decode.
+
+    Parameters
+    ----------
+    frames : sequence of ndarray, shape (H, W, 3), uint8
+    quality : int
+
+    Returns
+    -------
+    data : bytes
+    columns : int
+        Frames per row; frame ``i`` is at column ``i % columns``, row ``i // columns``.
+    """
+    n = len(frames)
+    h, w = frames[0].shape[:2]
+    columns = max(1, min(n, int(np.ceil(np.sqrt(n * h / w)))))
+    rows = -(-n // columns)
+    sheet = Image.new("RGB", (columns * w, rows * h))
+    for i, frame in enumerate(frames):
+        sheet.paste(Image.fromarray(np.asarray(frame, dtype=np.uint8)),
+                    ((i % columns) * w, (i // columns) * h))
+    buf = io.BytesIO()
+    sheet.save(buf, format="JPEG", quality=quality, subsampling=0)
+    return buf.getvalue(), columns
 
 
 def png_bytes(image: np.ndarray) -> bytes:

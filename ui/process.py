@@ -40,6 +40,18 @@ MMAP_THRESHOLD = 8 << 20
 
 
 @cache
+def _libc():
+    # The C library, or None where there is none to find (finding it runs ldconfig once).
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        return ctypes.CDLL(name)
+    except OSError:
+        return None
+
+
+@cache
 def limit_malloc(arenas: int = ARENAS, mmap_threshold: int = MMAP_THRESHOLD) -> bool:
     """Cap glibc's malloc arenas and fix its mmap threshold; False where that is not possible.
 
@@ -60,13 +72,25 @@ def limit_malloc(arenas: int = ARENAS, mmap_threshold: int = MMAP_THRESHOLD) -> 
         True when glibc took both settings; False on another C library
         (macOS, musl), which keeps its own behaviour.
     """
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
-    try:
-        mallopt = ctypes.CDLL(name).mallopt
-    except (OSError, AttributeError):
+    mallopt = getattr(_libc(), "mallopt", None)
+    if mallopt is None:
         return False
     return bool(mallopt(_M_ARENA_MAX, int(arenas))) and bool(
         mallopt(_M_MMAP_THRESHOLD, int(mmap_threshold))
     )
+
+
+def give_back() -> bool:
+    """Hand the memory freed inside malloc's arenas back to the system (glibc's ``malloc_trim``).
+
+    A visitor's earlier upload leaves its freed frames scattered through the
+    arenas, which glibc keeps for reuse; the next upload's frames do not fit
+    the holes exactly, so without this each upload leaves the process a
+    little larger than the one before. Called at the end of every run of the
+    page (a few milliseconds). False where glibc is not the C library.
+    """
+    trim = getattr(_libc(), "malloc_trim", None)
+    if trim is None:
+        return False
+    trim(0)
+    return True

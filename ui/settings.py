@@ -22,8 +22,8 @@ from ui.labels import ALGORITHM_LABELS, DITHER_LABELS, INIT_LABELS, METRIC_LABEL
 #: Pixels darker / lighter than these CIELAB L* values are "near black / white".
 NEAR_BLACK_L = 8.0
 NEAR_WHITE_L = 95.0
-#: The range of the k slider.
-K_MIN, K_MAX = 2, 64
+#: The range of the k slider: up to a GIF's 256 colours, as on the command line.
+K_MIN, K_MAX = 2, 256
 #: The range of the seed box.
 SEED_MAX = 2**31 - 1
 #: The stable-mode sliders: (low, high, step).
@@ -44,6 +44,11 @@ DEFAULTS = {
     "hysteresis": core.HYSTERESIS,
     "damping": core.DAMPING,
     "sample": next(iter(SAMPLES)),
+    "locked_rule": "lightness",
+    "start": 0.0,
+    "end": None,
+    "fps": 0,
+    "width": 0,
 }
 
 
@@ -103,7 +108,8 @@ def sidebar() -> Settings:
     sb.header("Settings")
     k = sb.slider(
         "Number of colours (k)", K_MIN, K_MAX, key="k",
-        help="How many colours the result may use: fewer colours, stronger effect.",
+        help="How many colours the result may use (up to 256, a GIF's limit): fewer colours, "
+        "stronger effect. Click the slider and use the arrow keys for single steps.",
     )
     clustering = _clustering_knobs(sb)
     lightness = _lightness_knobs(sb)
@@ -117,9 +123,10 @@ def sidebar() -> Settings:
         "dithering keeps still areas still; error diffusion shimmers in animations.",
     )
     knobs = _stable_knobs(sb)
-    colors = locked.editor(sb, K_MAX)
+    colors = locked.editor(sb, K_MAX, int(k))
     sb.caption(_limits_note())
-    options = core.QuantizeOptions(**clustering, **lightness, seed=int(seed), locked=colors)
+    options = core.QuantizeOptions(**clustering, **lightness, seed=int(seed), locked=colors,
+                                   locked_rule=st.session_state.get("locked_rule", "lightness"))
     return Settings(k=int(k), options=options, dither=dither, knobs=knobs)
 
 
@@ -187,8 +194,7 @@ def _limits_note() -> str:
     return (
         f"**Limits:** files up to {limits.max_upload_mb} MB, images up to "
         f"{limits.max_decode_pixels / 1e6:.0f} megapixels, animations up to {limits.max_frames} "
-        f"frames, clips up to {core.MAX_VIDEO_SECONDS:g} s. The comparison runs on a preview "
-        f"of at most {limits.max_frame_pixels / 1e6:.1f} megapixels a frame "
-        f"({limits.max_total_pixels / 1e6:.0f} over all frames); Export makes full-size GIFs "
-        f"up to {limits.max_export_side} px on the longer side."
+        f"frames, clips up to {core.MAX_VIDEO_SECONDS:g} s (choose the part under the upload). "
+        f"The comparison plays frames up to {limits.preview_side} px on the longer side; Export "
+        f"makes the whole part at full size, up to {limits.max_export_side} px on the longer side."
     )

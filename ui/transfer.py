@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 import streamlit as st
 
 import core
@@ -9,9 +11,10 @@ from core.limits import DEFAULT_LIMITS
 from core.media import IMAGE_EXTENSIONS
 from core.samples import SAMPLES
 from ui import figures, preview
-from ui.compute import Source, View, original_gif, sample_source, upload_source
+from ui.compute import Source, View, original_gif
 from ui.labels import SPACE_LABELS
 from ui.markup import plain
+from ui.source import sample_source, upload_source
 
 #: Pixels drawn per cloud in the 3-D views (three clouds: keep the page responsive).
 TRANSFER_POINTS = 2500
@@ -47,31 +50,50 @@ def _transfer(source_key: str, target_key: str, k: int, method: str, seed: int,
     return result, data, samples
 
 
-def _target() -> Source | None:
+#: The picker's value that means "the image uploaded beside it".
+UPLOADED = "upload"
+
+
+def _use_upload() -> None:
+    # A new image uploaded beside the picker becomes the one used, and the picker says so.
+    if st.session_state.get("transfer_upload") is not None:
+        st.session_state["transfer_sample"] = UPLOADED
+
+
+def _target(column) -> Source | None:
     stills = [name for name in SAMPLES if name.startswith("Still")]
-    left, right = st.columns(2)
-    sample = left.selectbox("Take the colours of…", stills, index=min(1, len(stills) - 1),
-                            key="transfer_sample")
-    upload = right.file_uploader(
-        "…or of your own image", type=list(IMAGE_EXTENSIONS), key="transfer_upload",
-        max_upload_size=DEFAULT_LIMITS.max_upload_mb,
+    upload = st.session_state.get("transfer_upload")
+    choices = stills + ([UPLOADED] if upload is not None else [])
+    if st.session_state.get("transfer_sample") not in choices:
+        st.session_state["transfer_sample"] = UPLOADED if upload is not None else stills[
+            min(1, len(stills) - 1)]
+    sample = column.selectbox(
+        "Take the colours of…", choices, key="transfer_sample",
+        format_func=lambda c: f"Your image: {upload.name}" if c == UPLOADED else c,
+        help="Choosing an image repaints the current picture with its colours at once.",
     )
-    if upload is None:
+    column.file_uploader(
+        "…or of your own image", type=list(IMAGE_EXTENSIONS), key="transfer_upload",
+        max_upload_size=DEFAULT_LIMITS.max_upload_mb, on_change=_use_upload,
+        label_visibility="collapsed",
+    )
+    if sample != UPLOADED or upload is None:
         return sample_source(sample)
     try:
-        return upload_source(upload.name, upload.getvalue())
+        return upload_source(upload.name, upload.getvalue(), with_part=False)
     except core.MediaError as exc:
-        st.error(f"**{plain(upload.name)}** could not be used as the target. {exc}")
+        column.error(f"**{plain(upload.name)}** could not be used as the target. {exc}")
         return None
 
 
 def show(view: View) -> None:
-    """Draw the Transfer tab."""
+    """Draw the Transfer tab: choosing the other image runs the transfer, result in view."""
     st.markdown(
         "Repaint the current picture with the colours of another one: both are reduced to "
         "k colours, then each colour of the current picture is replaced by one of the other's."
     )
-    target = _target()
+    current, other, result_column = st.columns(3)
+    target = _target(other)
     left, right = st.columns(2)
     k = left.slider("Colours (k)", 2, 32, min(view.settings.k, 32), key="transfer_k",
                     help="How many colours are taken from each picture.")
@@ -81,11 +103,10 @@ def show(view: View) -> None:
         format_func=lambda m: f"{m}: {METHOD_NOTES[m]}" if m in METHOD_NOTES else m,
         help="How source colours are paired with target colours.",
     )
+    _current(view, current)
     if target is None:
         return
-    if not st.toggle("Transfer", key="transfer_on",
-                     help="Runs the transfer, and again whenever a setting here changes."):
-        return
+    other.image(target.media.frames[0], output_format="PNG", width="stretch")
     try:
         result, data, samples = _transfer(view.source.key, target.key, k, method,
                                           view.settings.options.seed, view.source.media,
@@ -93,25 +114,28 @@ def show(view: View) -> None:
     except ValueError as exc:
         st.error(f"The transfer did not work: {exc}")
         return
-    _result(view, target, result, data)
+    _result(view, target, result, data, result_column)
     _clouds(view, result, samples)
 
 
-def _result(view: View, target: Source, result, data: bytes) -> None:
+def _current(view: View, column) -> None:
     media = view.source.media
-    columns = st.columns(3)
-    columns[0].markdown("**Current picture**")
+    column.markdown(f"**Current picture:** {plain(view.source.name, 40)}")
     if media.is_animated:
-        columns[0].image(original_gif(view.source.key, media), width="stretch")
+        column.image(original_gif(view.source.key, media), width="stretch")
     else:
-        columns[0].image(media.frames[0], output_format="PNG", width="stretch")
-    columns[1].markdown("**Colours from**")
-    columns[1].image(target.media.frames[0], output_format="PNG", width="stretch")
-    columns[2].markdown("**Result**")
-    columns[2].image(data, width="stretch",
-                     output_format="auto" if media.is_animated else "PNG")
+        column.image(media.frames[0], output_format="PNG", width="stretch")
+
+
+def _result(view: View, target: Source, result, data: bytes, column) -> None:
     animated = len(result.frames) > 1
-    name, mime = ("transfer.gif", "image/gif") if animated else ("transfer.png", "image/png")
+    kind, mime = ("gif", "image/gif") if animated else ("png", "image/png")
+    name = f"{_stem(view.source.name)}_in_colours_of_{_stem(target.name)}.{kind}"
+    column.markdown(f"**Result:** in the colours of {plain(target.name, 40)}")
+    # PNG bytes of a still are sent as they are (Streamlit would re-encode them as JPEG).
+    column.image(data, width="stretch", output_format="auto" if animated else "PNG")
+    column.download_button("Download the result", data, name, mime, key="download_transfer",
+                           icon=":material/download:", help=name)
     st.markdown(
         f"**Shapes kept:** {100 * result.structure:.0f}% (how much the light and dark "
         "pattern of the result matches the current picture; 100% is identical).  \n"
@@ -125,8 +149,12 @@ def _result(view: View, target: Source, result, data: bytes) -> None:
     )
     if result.mapping is None:
         st.caption("This method shifts colours as a whole, so there is no one-to-one mapping.")
-    st.download_button("Download the result", data, name, mime, key="download_transfer",
-                       icon=":material/download:")
+
+
+def _stem(name: str) -> str:
+    # A file-name-safe stem of a picture's name: "Still: a flower (scikit-learn)" -> "a_flower".
+    base = name.split(": ", 1)[-1].split(" (")[0] if ": " in name else PurePath(name).stem
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in base)[:30] or "image"
 
 
 def _clouds(view: View, result, samples) -> None:
