@@ -91,8 +91,9 @@ print(json.dumps(steps))
 
 
 #: The page's path for a clip: its facts, the comparison's window (decoded at 640 px), every
-#: mode's result measured and written as the page keeps it (GIF bytes and palettes, no
-#: frames), then a full-size Stable export of the whole part streamed by core.convert.
+#: mode made as the page makes it (core.quantize_gif: written and measured frame by frame,
+#: GIF bytes and palettes kept), then a full-size Stable export of the whole part streamed
+#: by core.convert.
 CHILD_CLIP = r"""
 import io, json, sys, time
 t0 = time.perf_counter()
@@ -119,11 +120,8 @@ steps["load_peak_mb"] = rss()
 kept = {}
 for mode in core.MODES:
     t = time.perf_counter()
-    results = core.quantize_frames(media.frames, int(sys.argv[2]), mode=mode)
-    measured = core.metrics.estimate(media.frames, [r.image for r in results])
-    gif = core.to_bytes(core.save_gif, results, durations=media.durations, loop=0)
-    kept[mode] = ([r.palette for r in results], gif)
-    del results
+    kept[mode] = core.quantize_gif(media.frames, int(sys.argv[2]), mode=mode,
+                                   durations=media.durations)
     steps[mode + "_s"] = time.perf_counter() - t
 steps["modes_peak_mb"] = rss()
 t = time.perf_counter()

@@ -180,3 +180,10 @@ def test_a_clip_longer_than_the_limit_is_not_cut_silently(tmp_path):
     assert not at.exception
     assert "The comparison plays the whole part, seconds 5–25 (200 frames)" in " ".join(
         i.value for i in at.info)
+
+
+def test_k_goes_up_to_256_as_on_the_command_line():
+    at = opened({"k": "256"})
+    assert not at.exception and not at.error and not at.warning
+    assert at.slider(key="k").value == 256 and at.slider(key="k").max == 256
+    assert "to **256 colours**" in texts(at)

@@ -83,6 +83,17 @@ def test_upload_a_gif_and_compare(server):
         values = page.locator("[data-testid='stMetricValue']").all_inner_texts()
         assert len(values) == 2 * len(core.MODES)  # flicker and colour error per mode
         assert all(float(v) >= 0 for v in values)
+        # The 500 px GIF is drawn larger than itself: hard pixel edges, not the browser's blur.
+        page.locator(".player[data-ready='1']").wait_for()
+        rendering = page.evaluate("""() => {
+          for (const host of document.querySelectorAll('*')) {
+            const root = host.shadowRoot && host.shadowRoot.querySelector('.player');
+            if (root) return [...root.querySelectorAll('canvas')].map(
+              (c) => [c.clientWidth >= c.width, c.style.imageRendering]);
+          }
+          return [];
+        }""")
+        assert rendering and all(r == "pixelated" for larger, r in rendering if larger)
         page.locator("[data-testid='stPlotlyChart'] .main-svg").first.wait_for()
         page.wait_for_timeout(1000)
         SCREENSHOT.parent.mkdir(exist_ok=True)

@@ -151,3 +151,13 @@ def test_quantize_gif_writes_what_save_gif_writes_and_maps_repeated_frames():
     assert made.estimate.flicker == pytest.approx(whole.flicker)
     assert made.estimate.mean_delta_e == pytest.approx(whole.mean_delta_e)
     assert [len(p) for p in made.palettes] == [len(r.palette) for r in results]
+
+
+def test_the_command_lines_report_names_a_length_cut_in_the_pages_words(clip):
+    report = core.convert(clip, io.BytesIO(), 8, max_seconds=2.0)
+    assert report.frames == 40
+    note = "Only the first 40 of 80 frames (2 s of 4 s) are used (a clip is limited to 2 s)."
+    assert report.notes == (note,)
+    report = core.convert(clip, io.BytesIO(), 8, max_frames=30)
+    assert report.notes == ("Only the first 30 of 80 frames (1.5 s of 4 s) are used (the limit "
+                            "is 30 frames).",)

@@ -247,7 +247,8 @@ class View:
                                report)
 
 
-        with ThreadPoolExecutor(WORKERS, thread_name_prefix="mode") as pool:
+        pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="mode")
+        try:
             futures = {mode: pool.submit(work, mode) for mode in modes}
             pending = set(futures.values())
             while pending:
@@ -256,6 +257,9 @@ class View:
                     self.progress.modes([(short(m), i, len(modes), *counts[m])
                                          for i, m in enumerate(modes, 1)])
             return {mode: future.result() for mode, future in futures.items()}
+        finally:
+            # A knob moved meanwhile stops this run: modes not started are dropped, not made.
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_key(source: Source, settings: Settings, mode: str) -> tuple:
