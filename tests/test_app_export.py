@@ -22,7 +22,7 @@ def clip_page(large_clip):
 def test_the_page_says_the_comparison_plays_a_window_of_the_part(clip_page):
     infos = " ".join(i.value for i in clip_page.info)
     assert "The comparison plays seconds 0–" in infos and "at 640x480 (" in infos
-    assert "the export uses the whole part, seconds 0–3.1, at 640x480" in infos
+    assert "the export uses the whole part, seconds 0–3.8, at 640x480" in infos
     assert len(open_tab(clip_page, "Export").get("download_button")) >= len(core.MODES)
 
 

@@ -46,7 +46,7 @@ def test_a_clip_is_compared_on_a_preview_and_exported_full_size(tmp_path, large_
                 download_button.click()
             saved = Path(download.value.path())
             back = core.load_media(saved)
-            assert back.size == (640, 480) and len(back.frames) == 93  # the whole part
+            assert back.size == (640, 480) and len(back.frames) == 96  # the whole part
             assert download.value.suggested_filename.endswith("_stable_full.gif")
             # The caption under the download names what was made (a rerun can leave a
             # stale copy in the page for a moment, so wait for one rather than count).
