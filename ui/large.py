@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from core.units import file_size
 from ui import preview
 from ui.compare import short_label
 from ui.compute import View, mode_settings
-from ui.labels import file_size
 from ui.settings import Settings
 
 #: Zoom choices: screen pixels per image pixel (1 is the whole picture, fitted).
