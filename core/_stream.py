@@ -19,7 +19,7 @@ from PIL import Image
 
 from core._image import image_frames, open_image
 from core._media_base import MAX_PIXELS, capped_side, read_source
-from core._part import Part, retimed, side_for_width
+from core._part import Part, retimed, shown_ms, side_for_width
 from core._video import (
     MAX_FPS,
     MAX_FRAMES,
@@ -59,6 +59,13 @@ class Stream:
     known_length : bool
         False for a clip whose file states no duration: ``frames`` is then
         only the cap, not a promise.
+    rate : float
+        Frames a second: the clip's (after the caps and the part's rate), or
+        an animation's mean over its durations.
+    path : str or None
+        The clip's file while the stream is open (a private copy when it was
+        given as bytes), for what else is read from it (its sound); None for
+        an image.
     """
 
     size: tuple[int, int]
@@ -70,6 +77,8 @@ class Stream:
     is_video: bool
     known_length: bool
     _decode: Callable[[], Iterator[Frame]]
+    rate: float = 0.0
+    path: str | None = None
 
     def decode(self) -> Iterator[Frame]:
         """Decode the frames anew, one at a time, as ``(rgb, alpha, duration_ms)``.
@@ -147,7 +156,7 @@ def _video_stream(path, part: Part, max_side, max_frames, max_fps, max_seconds,
 
     n = info.expected_frames
     return Stream(info.size, info.original_size, n, (info.duration_ms,) * n, 0, False, True,
-                  info.clip_frames > 0, decode)
+                  info.clip_frames > 0, decode, info.rate, str(path))
 
 
 def _image_stream(data: bytes, part: Part, max_side, max_frames, max_pixels) -> Stream:
@@ -182,8 +191,10 @@ def _image_stream(data: bytes, part: Part, max_side, max_frames, max_pixels) -> 
             yield (*_resized(rgb, alpha, size), duration)
 
     original = plan.original_size or canvas
+    # Browsers show a delay under 20 ms as 100 ms: the rate is what is seen.
+    rate = 1000.0 * len(durations) / sum(shown_ms(d) for d in durations)
     return Stream(size, original, len(durations), tuple(durations), plan.loop,
-                  transparent, False, True, decode)
+                  transparent, False, True, decode, rate)
 
 
 def _resized(rgb, alpha, size):
