@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -219,28 +219,50 @@ def run_mode(key: str, settings: Settings, mode: str, _media: core.Media) -> Run
     )
 
 
-def export_key(source: Source, settings: Settings, mode: str) -> tuple:
-    """What a full-size export depends on: the file, the mode and that mode's settings."""
-    return (source.key, mode_settings(settings, mode), mode)
+def export_key(source: Source, settings: Settings, mode: str, max_bytes: int | None = None,
+               fmt: str = "gif") -> tuple:
+    """What a full-size export depends on: the file, the mode, its settings, the size and format."""
+    return (source.key, mode_settings(settings, mode), mode, max_bytes, fmt)
 
 
-def full_export(source: Source, settings: Settings, mode: str) -> Export:
-    """Stream the uploaded file at full size through one mode into GIF bytes.
+def fit_kwargs(settings: Settings) -> dict:
+    """The options of a size-targeted export: the stable knobs only where moved off their defaults.
 
-    Not cached across sessions: the file can be tens of MB, so the page keeps
-    the latest one in the visitor's session instead. Draws a progress bar.
-    Raises ``core.MediaError`` when the file cannot be read.
+    A size target chooses the hold itself unless it is given (as on the
+    command line, where the knobs are passed only when typed).
+    """
+    defaults = asdict(core.StableKnobs())
+    return {name: value for name, value in settings.frame_kwargs().items()
+            if name not in defaults or value != defaults[name]}
+
+
+def full_export(source: Source, settings: Settings, mode: str, max_bytes: int | None = None,
+                fmt: str = "gif") -> Export:
+    """Stream the uploaded file at full size through one mode into GIF (or MP4) bytes.
+
+    With ``max_bytes`` the GIF fits in that many bytes, ``k`` and the hold
+    chosen by :func:`core.convert` (the sidebar's k does not bound it); when
+    nothing fits, the smallest file reached is returned with its report
+    (``report.fit.fits`` is False). An MP4 keeps the clip's sound. Not cached
+    across sessions: the file can be tens of MB, so the page keeps the latest
+    ones in the visitor's session instead. Draws a progress bar. Raises
+    ``core.MediaError`` when the file cannot be read.
     """
     settings_used = mode_settings(settings, mode)
     bar, report = _bar(f"{mode_label(mode)}, full size", len(source.media.frames))
     buf = io.BytesIO()
-    result = core.convert(
-        source.data, buf, settings.k, mode=mode, dither=settings.dither,
-        max_side=DEFAULT_LIMITS.max_export_side, max_frames=len(source.media.frames),
-        progress=report, **settings_used.frame_kwargs(),
-    )
+    fitted = max_bytes is not None
+    kwargs = fit_kwargs(settings_used) if fitted else settings_used.frame_kwargs()
+    try:
+        result = core.convert(
+            source.data, buf, None if fitted else settings.k, mode=mode, dither=settings.dither,
+            format=fmt, max_side=DEFAULT_LIMITS.max_export_side, max_bytes=max_bytes,
+            max_frames=len(source.media.frames), progress=report, **kwargs,
+        )
+    except core.SizeLimitError as exc:
+        result = exc.report
     bar.empty()
-    return Export(export_key(source, settings, mode), buf.getvalue(), result)
+    return Export(export_key(source, settings, mode, max_bytes, fmt), buf.getvalue(), result)
 
 
 @st.cache_data(max_entries=2, show_spinner="Encoding the MP4…")
