@@ -324,8 +324,7 @@ def _next_level(points, goal: float, top: float) -> float | None:
     # pieces (colours, then hold), so a bracket across it predicts level 1
     # first; within a piece, log(bytes) is interpolated through the bracket's
     # points to the middle of the band aimed at (inverse quadratic, else the
-    # secant), or the bracket is halved when the last two predictions fell on
-    # the same side (the interpolation is converging from one end).
+    # secant), kept off the bracket's ends so that it always shrinks.
     target = math.log((1 - CLOSE / 2) * goal)
     lo = max((q for q in points if q[1].bytes <= goal), key=lambda q: q[0])
     over = [q for q in points if q[1].bytes > goal]
@@ -342,9 +341,6 @@ def _next_level(points, goal: float, top: float) -> float | None:
     x = _inverse_quadratic(inside[-3:], target) if len(inside) >= 3 else None
     if x is None or not lo[0] < x < hi[0]:
         x = _secant(lo, hi, target)
-    last = [q[1].bytes > goal for q in points[-2:]]
-    if len(last) == 2 and last[0] == last[1]:
-        x = (lo[0] + hi[0]) / 2
     margin = 0.05 * (hi[0] - lo[0])
     return min(max(x, lo[0] + margin), hi[0] - margin)
 
