@@ -45,6 +45,9 @@ def _fit_in(at, megabytes: float):
 @pytest.mark.slow
 def test_fit_in_makes_a_gif_within_the_size_and_names_what_was_chosen():
     at = _fit_in(start(), 0.12)
+    # One palette for all frames has no colours to choose frame by frame.
+    assert "does not apply to one palette" in texts(at)
+    assert "full_global" not in [b.key for b in at.button]
     full = at.button(key="full_stable")
     assert full.label == "Full size: Stable, fit in 120 KB"
     full.click().run()

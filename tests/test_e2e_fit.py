@@ -37,7 +37,7 @@ def test_fit_in_10_mb_gives_a_download_that_fits_and_says_what_was_chosen(tmp_pa
             no_errors(page)
 
             page.get_by_role("tab", name="Export").click()
-            page.get_by_label("Fit in").click()
+            page.get_by_role("combobox", name="Fit in").click()
             page.get_by_role("option", name="10 MB").click()
             wait_idle(page)
             page.get_by_role("button", name="Full size: Stable, fit in 10 MB").click()

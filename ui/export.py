@@ -118,6 +118,10 @@ def show_gif(view: View, mode: str, base: str, limit: int | None = None) -> None
         )
         st.caption(f"GIF, {_dims(view.source.media.size)}, {file_size(len(run.file))}")
         return
+    if limit is not None and mode == "global":
+        st.caption(f"{name}: a size target chooses colours frame by frame, so it does not "
+                   "apply to one palette for all frames.")
+        return
     source = with_file(view.source)
     key = export_key(source, view.settings, mode, limit)
     made = st.session_state.get(EXPORTS_KEY, {}).get(key)
