@@ -24,6 +24,7 @@ ch. 4. Prentice-Hall.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import math
 import shutil
@@ -60,6 +61,8 @@ SLOPES = (0.4, 0.11)
 ENCODES = 3
 #: Each encode after an overshoot aims this much lower again.
 BACK_OFF = 0.04
+#: Samples held at once (each up to core._fit_sample.SAMPLE_PIXELS of frames).
+SAMPLES_KEPT = 2
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ def fit_and_encode(job: Job, max_bytes: int, ladder: Ladder, part: Part, fit_by:
         for attempt in range(ENCODES):
             path = files.enter_context(private_file())
             k, knobs = ladder.at(plan.level)
+            search.let_go()
             with open(path, "wb") as fh:
                 report = encode(job, k, knobs, plan.part, CountingFile(fh), progress)
             made.append((report, path, plan))
@@ -151,19 +155,40 @@ class Search:
         self.job, self.ladder, self.fit_by, self.max_bytes = job, ladder, fit_by, max_bytes
         #: Predictions are multiplied by this (1 until an encode measured better).
         self.scale = 1.0
-        self._samples: dict[Part, tuple[Sample, float, int]] = {}
+        # The samples of the parts last used (their frames are the memory a
+        # search holds), and every prediction made, which outlives them.
+        self._samples: collections.OrderedDict[Part, Sample] = collections.OrderedDict()
+        self._facts: dict[Part, tuple[float, int]] = {}
+        self._made: dict[tuple, Prediction] = {}
 
     def sample(self, part: Part) -> tuple[Sample, float, int]:
-        """The part's sample, its frame rate and its width (decoded once per part)."""
+        """The part's sample, its frame rate and its width (decoded when not at hand)."""
         if part not in self._samples:
             with self.job.open(part) as stream:
-                self._samples[part] = Sample(stream, self.job), stream.rate, stream.size[0]
-        return self._samples[part]
+                self._samples[part] = Sample(stream, self.job)
+                self._facts[part] = stream.rate, stream.size[0]
+            while len(self._samples) > SAMPLES_KEPT:
+                self._samples.popitem(last=False)
+        self._samples.move_to_end(part)
+        return (self._samples[part], *self._facts[part])
+
+    def facts(self, part: Part) -> tuple[float, int]:
+        """The frame rate and width of ``part``."""
+        if part not in self._facts:
+            self.sample(part)
+        return self._facts[part]
 
     def predict(self, part: Part, level: float) -> Prediction:
         """The (scaled) prediction of ``level`` on ``part``."""
-        found = self.sample(part)[0].predict(*self.ladder.at(level))
+        k, knobs = self.ladder.at(level)
+        if (part, k, knobs) not in self._made:
+            self._made[part, k, knobs] = self.sample(part)[0].predict(k, knobs)
+        found = self._made[part, k, knobs]
         return replace(found, bytes=int(math.ceil(found.bytes * self.scale)))
+
+    def let_go(self) -> None:
+        """Drop the samples' frames (before an encode); predictions made are kept."""
+        self._samples.clear()
 
     def choose(self, part: Part, goal: float) -> Plan:
         """The settings for ``goal`` bytes: colours and hold, then the rate, then the width."""
@@ -186,10 +211,9 @@ class Search:
 
     def least(self, part: Part) -> Plan:
         """Level 0 of ``part``: its fewest colours."""
-        _, rate, _ = self.sample(part)
-        return Plan(part, 0.0, self.predict(part, 0.0), rate)
+        return Plan(part, 0.0, self.predict(part, 0.0), self.facts(part)[0])
 
-    def colours(self, part: Part, goal: float, upper: float | None = None) -> Plan | None:
+    def colours(self, part: Part, goal: float) -> Plan | None:
         """The highest level of ``part`` predicted at most ``goal`` (None: level 0 is over).
 
         Level 0 first; then a level guessed from :data:`SLOPES`, and from then
@@ -198,8 +222,7 @@ class Search:
         until a prediction lands within :data:`CLOSE` under the goal or
         :data:`ROUNDS` are spent. The best level under the goal is kept.
         """
-        top = self.ladder.top if upper is None else upper
-        _, rate, _ = self.sample(part)
+        top, rate = self.ladder.top, self.facts(part)[0]
         points = [(0.0, self.predict(part, 0.0))]
         if points[0][1].bytes > goal:
             return None
@@ -253,7 +276,7 @@ class Search:
     def _by_width(self, least: Plan, goal: float, why: str):
         # Stage 4: the widest frames at which the colours fit, guessed from a power
         # law of size against width through the part's width and the narrowest.
-        width = self.sample(least.part)[2]
+        width = self.facts(least.part)[1]
         narrow = max(MIN_WIDTH, int(math.ceil(width * WIDTH_FLOOR)))
         if narrow >= width:
             return None, least, why

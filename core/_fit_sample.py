@@ -125,15 +125,9 @@ class Sample:
         self.windows = [w for w in self.windows if w]
         #: Each sample frame's place in its window.
         self._positions = [i for window in self.windows for i in range(len(window))]
-        self._made: dict[tuple[int, StableKnobs], Prediction] = {}
 
     def predict(self, k: int, knobs: StableKnobs) -> Prediction:
-        """The size of the part's GIF with ``k`` colours and ``knobs`` (each setting made once)."""
-        if (k, knobs) not in self._made:
-            self._made[k, knobs] = self._predicted(k, knobs)
-        return self._made[k, knobs]
-
-    def _predicted(self, k: int, knobs: StableKnobs) -> Prediction:
+        """The size of the part's GIF with ``k`` colours and ``knobs``."""
         meter = Meter(self.size)
         sizes = self._sequence_bytes(k, knobs, meter)
         counted = [b for at, b in zip(self._positions, sizes) if at >= WARM]
