@@ -48,11 +48,12 @@ from core.units import file_size
 #: The predicted size aimed at, as a share of the target: the sample's error
 #: on the shared clips is within a few per cent, and an overshoot costs a
 #: second encode.
-AIM = 0.93
+AIM = 0.96
 #: A prediction within this share below the aim ends the search.
-CLOSE = 0.05
-#: Predictions of the sample per search after level 0, at most.
-ROUNDS = 4
+CLOSE = 0.03
+#: Predictions of the sample per search after level 0: as a rule at most ROUNDS,
+#: more (up to MAX_ROUNDS) while the best under the goal is below FAR of it.
+ROUNDS, MAX_ROUNDS, FAR = 4, 8, 0.8
 #: Prior slopes of log(bytes): against log(k) on levels 0 to 1, and a level of
 #: the hold above (on the shared clips: 0.31 to 0.52, and 0.06 to 0.13); only
 #: the first guess uses them.
@@ -216,21 +217,26 @@ class Search:
     def colours(self, part: Part, goal: float) -> Plan | None:
         """The highest level of ``part`` predicted at most ``goal`` (None: level 0 is over).
 
-        Level 0 first; then a level guessed from :data:`SLOPES`, and from then
-        on levels interpolated through what the sample predicted (inverse
-        quadratic interpolation, as in Brent's method, kept inside the bracket),
-        until a prediction lands within :data:`CLOSE` under the goal or
-        :data:`ROUNDS` are spent. The best level under the goal is kept.
+        Level 0 first; then a level guessed from :data:`SLOPES` (level 1 when
+        the guess is above it: the colours' top, where the curve bends), and
+        from then on levels interpolated through what the sample predicted
+        (inverse quadratic interpolation, as in Brent's method, kept inside
+        the bracket), until a prediction lands within :data:`CLOSE` under the
+        goal. After :data:`ROUNDS` predictions it stops once the best level
+        under the goal is within :data:`FAR` of it, and after
+        :data:`MAX_ROUNDS` in any case. The best level under the goal is kept.
         """
         top, rate = self.ladder.top, self.facts(part)[0]
         points = [(0.0, self.predict(part, 0.0))]
         if points[0][1].bytes > goal:
             return None
         x = min(top, _guess(self.ladder, points[0][1].bytes, goal))
-        for _ in range(ROUNDS):
+        x = min(x, 1.0) if top >= 1.0 else x
+        for done in range(1, MAX_ROUNDS + 1):
             points.append((x, self.predict(part, x)))
             under = max((q for q in points if q[1].bytes <= goal), key=lambda q: q[0])
-            if under[0] >= top or under[1].bytes >= (1 - CLOSE) * goal:
+            close = under[1].bytes >= (1 - CLOSE) * goal
+            if under[0] >= top or close or (done >= ROUNDS and under[1].bytes >= FAR * goal):
                 break
             x = _next_level(points, goal, top)
             if x is None:
@@ -364,7 +370,7 @@ def _next_level(points, goal: float, top: float) -> float | None:
     x = _inverse_quadratic(inside[-3:], target) if len(inside) >= 3 else None
     if x is None or not lo[0] < x < hi[0]:
         x = _secant(lo, hi, target)
-    margin = 0.05 * (hi[0] - lo[0])
+    margin = 0.01 * (hi[0] - lo[0])
     return min(max(x, lo[0] + margin), hi[0] - margin)
 
 

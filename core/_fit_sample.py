@@ -110,16 +110,14 @@ class Sample:
         self.starts = window_starts(stream.frames, stream.size)
         length = WARM + COUNTED
         wanted = {s + i for s in self.starts for i in range(length)}
+        # Decoded to the end (ffmpeg stopped early waits 1.5 s to be killed),
+        # which also counts the frames a clip really gives.
         kept, decoded = {}, 0
         for index, frame in enumerate(stream.decode()):
             decoded = index + 1
             if index in wanted:
                 kept[index] = frame
-            if index >= max(wanted):
-                break
-        else:
-            # A clip may give fewer frames than its length promised.
-            self.frames = max(1, decoded)
+        self.frames = max(1, decoded)
         self.windows = [[kept[s + i] for i in range(length) if s + i in kept]
                         for s in self.starts]
         self.windows = [w for w in self.windows if w]
