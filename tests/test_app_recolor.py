@@ -7,20 +7,22 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import core
-from ui import address, recolor
+from tests.test_app import open_tab
+from ui import address, recolor, settings
 
 APP = "../streamlit_app.py"
 FLOWER = "Still: a flower (scikit-learn)"
 
 
-def opened(params: dict | None = None) -> AppTest:
-    """The page's first run, opened from an address holding ``params``."""
+def opened(params: dict | None = None, tab: str | None = "Palette") -> AppTest:
+    """The page opened from an address holding ``params``, then with ``tab`` open (only the
+    open tab runs; ``None`` keeps the first run, where the address is read)."""
     at = AppTest.from_file(APP, default_timeout=120)
     for name, value in (params or {}).items():
         at.query_params[name] = value
     at.run()
     assert not at.exception
-    return at
+    return at if tab is None else open_tab(at, tab)
 
 
 def pickers(at: AppTest) -> list:
@@ -49,10 +51,10 @@ def test_editing_a_swatch_shows_the_recoloured_still_beside_the_original():
     assert "**Recoloured** (1 of the colours changed)" in [m.value for m in at.markdown]
     assert at.session_state[recolor.KEY] == {old: "#3060d0"}
     assert at.query_params["recolor"] == f"{old[1:]}-3060d0"
-    assert "Recoloured PNG" in labels(at)
     # Another colour for the same swatch gives another picture.
     pickers(at)[4].set_value("#20a040").run()
     assert image_urls(at)[-1] != after[-1]
+    assert "Recoloured PNG" in labels(open_tab(at, "Export"))
 
 
 def test_reset_returns_to_the_original():
@@ -65,7 +67,7 @@ def test_reset_returns_to_the_original():
     assert at.session_state[recolor.KEY] == {}
     assert "recolor" not in at.query_params
     assert pickers(at)[0].value == original
-    assert "Recoloured PNG" not in labels(at)
+    assert "Recoloured PNG" not in labels(open_tab(at, "Export"))
 
 
 def test_a_link_with_edits_opens_them_and_a_bad_one_is_named():
@@ -73,11 +75,12 @@ def test_a_link_with_edits_opens_them_and_a_bad_one_is_named():
     at = opened({"sample": "flower", "recolor": f"{old[1:]}-102030"})
     assert not at.warning
     assert pickers(at)[1].value == "#102030"
-    assert "Recoloured PNG" in labels(at)
-    bad = opened({"sample": "flower", "recolor": "<b>-ff0000"})
+    assert "Recoloured PNG" in labels(open_tab(at, "Export"))
+    bad = opened({"sample": "flower", "recolor": "<b>-ff0000"}, tab=None)
     assert len(bad.warning) == 1 and "recolor=" in bad.warning[0].value
     assert "<b>" not in bad.warning[0].value
-    assert "recolor" not in bad.query_params and "Recoloured PNG" not in labels(bad)
+    assert "recolor" not in bad.query_params
+    assert "Recoloured PNG" not in labels(open_tab(bad, "Export"))
 
 
 def test_the_animation_is_recoloured_with_gif_and_mp4_downloads():
@@ -86,6 +89,7 @@ def test_the_animation_is_recoloured_with_gif_and_mp4_downloads():
     assert swatches, "the sample animation's global palette has pickers"
     swatches[2].set_value("#c02060").run()
     assert not at.exception and not at.error
+    at = open_tab(at, "Export")
     assert "Recoloured GIF" in labels(at)
     at.toggle(key="make_recolor_mp4").set_value(True).run()
     assert not at.exception and not at.error
@@ -104,9 +108,10 @@ def test_the_contrast_table_names_every_pair_and_follows_the_edits():
 
 def test_the_palette_exports_offer_ase_and_follow_the_edits():
     at = opened({"sample": "flower"})
-    assert ".ase" in labels(at)
     old = pickers(at)[0].value
     pickers(at)[0].set_value("#123456").run()
+    at = open_tab(at, "Export")
+    assert ".ase" in labels(at)
     captions = " ".join(c.value for c in at.caption)
     assert "as recoloured in the Palette tab" in captions
     assert old.startswith("#")
@@ -131,9 +136,8 @@ def test_a_broken_ase_file_names_the_problem_and_keeps_the_result():
 
 
 def test_transfer_by_recolouring_in_the_transfer_tab():
-    at = opened({"sample": "cat"})
-    at.selectbox(key="transfer_method").set_value("recolor")
-    at.toggle(key="transfer_on").set_value(True).run()
+    at = opened({"sample": "cat"}, tab="Transfer")
+    at.selectbox(key="transfer_method").set_value("recolor").run()
     assert not at.exception and not at.error
     assert any("Shapes kept:" in m.value for m in at.markdown)
 
@@ -150,7 +154,7 @@ def test_the_address_reads_recolor_pairs(text, edits):
 
 
 @pytest.mark.parametrize("text", ["ff8800", "2e4a1f-ff88", "2e4a1f-ff8800-000000",
-                                  ",".join(["000000-ffffff"] * 65)])
+                                  ",".join(["000000-ffffff"] * (settings.K_MAX + 1))])
 def test_the_address_refuses_what_is_not_pairs(text):
     parsed = address.parse({"recolor": text})
     assert parsed.values == {} and parsed.ignored[0].startswith("recolor=")

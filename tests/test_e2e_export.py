@@ -33,7 +33,7 @@ def test_a_clip_is_compared_on_a_preview_and_exported_full_size(tmp_path, large_
         try:
             page = open_page(browser, url)
             page.locator(MAIN_UPLOADER).first.set_input_files(str(clip))
-            page.get_by_text("the export uses the whole part, seconds 0–3.1, at 640x480") \
+            page.get_by_text("the export uses the whole part, seconds 0–3.8, at 640x480") \
                 .wait_for(timeout=240_000)
             wait_idle(page, 240_000)
             no_errors(page)

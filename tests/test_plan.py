@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+from dataclasses import replace
 
 import imageio_ffmpeg
 import numpy as np
@@ -161,3 +162,14 @@ def test_the_command_lines_report_names_a_length_cut_in_the_pages_words(clip):
     report = core.convert(clip, io.BytesIO(), 8, max_frames=30)
     assert report.notes == ("Only the first 30 of 80 frames (1.5 s of 4 s) are used (the limit "
                             "is 30 frames).",)
+
+
+@pytest.mark.parametrize(("name", "value"),
+                         [("preview_side", 320), ("preview_pixels", 640 * 360 * 4)])
+def test_each_preview_limit_changes_the_comparisons_window(clip, name, value):
+    facts = core.probe(clip)
+    default = core.plan_part(facts, core.Part())
+    tight = core.plan_part(facts, core.Part(), replace(DEFAULT_LIMITS, **{name: value}))
+    changed = (tight.preview_size, tight.preview_frames) != (default.preview_size,
+                                                               default.preview_frames)
+    assert changed and tight.size == default.size and tight.frames == default.frames
