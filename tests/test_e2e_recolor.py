@@ -95,6 +95,8 @@ def test_a_swatch_edit_recolours_the_still_and_reset_undoes_it(server, browser):
 
     page = open_page(browser, f"{server}/?sample=flower", 1500, 1500)
     page.get_by_role("tab", name="Palette").click()
+    wait_idle(page)  # only the open tab runs: count its images once it has drawn
+    page.get_by_text("Recolour: change a swatch").first.wait_for(timeout=60_000)
     images_before = page.locator("[data-testid='stImage'] img").count()
     pick(page, old, new)
     page.get_by_text("Recoloured", exact=True).wait_for(timeout=60_000)
