@@ -103,6 +103,7 @@ def test_upload_a_gif_and_compare(server):
         page.get_by_role("tab", name="Export").click()
         button = page.get_by_role("button", name="GIF: Seeded")
         button.wait_for()
+        wait_idle(page)
         with page.expect_download() as download:
             button.click()
         path = download.value.path()

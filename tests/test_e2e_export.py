@@ -42,6 +42,8 @@ def test_a_clip_is_compared_on_a_preview_and_exported_full_size(tmp_path, large_
             page.get_by_role("button", name="Full size: Stable").click()
             download_button = page.get_by_role("button", name="GIF: Stable, full size")
             download_button.wait_for(timeout=240_000)
+            # The button shows before the run that made it has finished drawing the tab.
+            wait_idle(page, 240_000)
             with page.expect_download() as download:
                 download_button.click()
             saved = Path(download.value.path())

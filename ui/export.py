@@ -46,7 +46,7 @@ def show(view: View) -> None:
         data = view.runs["still"].file
         st.download_button(
             "Download the PNG", data, f"{base}.png", "image/png",
-            key="download_png", icon=":material/download:",
+            on_click="ignore", key="download_png", icon=":material/download:",
         )
         st.caption(f"PNG, {file_size(len(data))}")
     else:
@@ -71,7 +71,7 @@ def show(view: View) -> None:
         data = write(palette)
         column.download_button(
             f".{extension}", data, f"{base}_palette.{extension}", mime,
-            key=f"download_palette_{name}", icon=":material/palette:",
+            on_click="ignore", key=f"download_palette_{name}", icon=":material/palette:",
             help=FORMAT_NOTES.get(name, name),
         )
         size = len(data.encode() if isinstance(data, str) else data)
@@ -96,7 +96,8 @@ def show_gif(view: View, mode: str, base: str) -> None:
     if not view.source.preview_is_smaller:
         st.download_button(
             f"GIF: {name}", run.file, f"{base}_{mode}.gif", "image/gif",
-            key=f"download_gif_{mode}", icon=":material/download:", help=mode_label(mode),
+            on_click="ignore", key=f"download_gif_{mode}", icon=":material/download:",
+            help=mode_label(mode),
         )
         st.caption(f"GIF, {_dims(view.source.media.size)}, {file_size(len(run.file))}")
         return
@@ -120,7 +121,8 @@ def show_gif(view: View, mode: str, base: str) -> None:
         report = made.report
         st.download_button(
             f"GIF: {name}, full size", made.data, f"{base}_{mode}_full.gif", "image/gif",
-            key=f"download_full_{mode}", icon=":material/download:", help=mode_label(mode),
+            on_click="ignore", key=f"download_full_{mode}", icon=":material/download:",
+            help=mode_label(mode),
         )
         st.caption(
             f"{file_size(report.bytes)}, {_dims((report.width, report.height))}, "
@@ -130,7 +132,7 @@ def show_gif(view: View, mode: str, base: str) -> None:
             st.caption(note)
     st.download_button(
         f"Preview GIF ({file_size(len(run.file))})", run.file, f"{base}_{mode}_preview.gif",
-        "image/gif", key=f"download_gif_{mode}", type="tertiary",
+        "image/gif", on_click="ignore", key=f"download_gif_{mode}", type="tertiary",
     )
 
 
@@ -159,7 +161,7 @@ def show_mp4(view: View, base: str) -> None:
         data = mp4_file(view.source.key, settings, mode, view.runs[mode].file)
         right.download_button(
             f"MP4: {short_label(mode)}", data, f"{base}_{mode}.mp4", "video/mp4",
-            key="download_mp4", icon=":material/movie:",
+            on_click="ignore", key="download_mp4", icon=":material/movie:",
         )
         right.caption(f"MP4, {file_size(len(data))}")
 

@@ -186,7 +186,7 @@ def downloads(view: View, base: str) -> None:
     w, h = media.size
     st.download_button(
         f"Recoloured {ext.upper()}", data, f"{base}_recoloured.{ext}", mime,
-        key="download_recoloured", icon=":material/palette:",
+        on_click="ignore", key="download_recoloured", icon=":material/palette:",
         help="The picture with the Palette tab's colour changes.",
     )
     note = " (256 colours a frame)" if media.is_animated else ""
@@ -195,4 +195,5 @@ def downloads(view: View, base: str) -> None:
                                        key="make_recolor_mp4"):
         mp4 = recoloured_mp4(view.source.key, tuple(old), tuple(new), media)
         st.download_button("Recoloured MP4", mp4, f"{base}_recoloured.mp4", "video/mp4",
-                           key="download_recoloured_mp4", icon=":material/movie:")
+                           on_click="ignore", key="download_recoloured_mp4",
+                           icon=":material/movie:")

@@ -134,7 +134,8 @@ def _result(view: View, target: Source, result, data: bytes, column) -> None:
     column.markdown(f"**Result:** in the colours of {plain(target.name, 40)}")
     # PNG bytes of a still are sent as they are (Streamlit would re-encode them as JPEG).
     column.image(data, width="stretch", output_format="auto" if animated else "PNG")
-    column.download_button("Download the result", data, name, mime, key="download_transfer",
+    column.download_button("Download the result", data, name, mime,
+                           on_click="ignore", key="download_transfer",
                            icon=":material/download:", help=name)
     st.markdown(
         f"**Shapes kept:** {100 * result.structure:.0f}% (how much the light and dark "
