@@ -36,6 +36,7 @@ from core._cluster import ALGORITHMS, INITS, METRICS
 from core._convert import ConvertReport, convert
 from core._dither import METHODS as DITHER_METHODS
 from core._dither import dither, dither_results
+from core._fit_plan import FIT_BY, FitReport
 from core._fixed import LOCKED_RULES
 from core._gif_writer import GifWriter
 from core._part import Part
@@ -50,7 +51,7 @@ from core._stable import CUT_THRESHOLD, DAMPING, HOLD, HYSTERESIS, StableKnobs
 from core._video import MAX_SECONDS as MAX_VIDEO_SECONDS
 from core._video import VIDEO_EXTENSIONS, constant_rate, load_video, looks_like_video, save_mp4
 from core.colorspace import SPACES
-from core.errors import MediaError
+from core.errors import MediaError, SizeLimitError
 from core.media import ACCEPTED_EXTENSIONS, IMAGE_EXTENSIONS, Media, load_media
 from core.palette import Palette, to_ase, to_css, to_gpl, to_hex_list, to_json, to_swatch_png
 from core.transfer import TransferResult, transfer_palette
@@ -62,6 +63,8 @@ __all__ = [
     "CUT_THRESHOLD",
     "DAMPING",
     "DITHER_METHODS",
+    "FIT_BY",
+    "FitReport",
     "HOLD",
     "HYSTERESIS",
     "IMAGE_EXTENSIONS",
@@ -71,6 +74,7 @@ __all__ = [
     "METRICS",
     "MODES",
     "SPACES",
+    "SizeLimitError",
     "VIDEO_EXTENSIONS",
     "GifWriter",
     "Media",

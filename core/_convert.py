@@ -2,92 +2,46 @@
 
 :func:`convert` never holds the clip: each frame is decoded, quantized (with
 the state the mode carries from frame to frame), written and dropped, so
-memory is bounded by a few frames at full size, not by the clip's length.
-Flicker and colour error are measured as it goes, on a fixed lattice of
-pixels, and returned in a small :class:`ConvertReport`.
+memory is bounded by a few frames at full size, not by the clip's length
+(:mod:`core._encode`, :mod:`core._pipeline`). Flicker and colour error are
+measured as it goes, on a fixed lattice of pixels, and returned in a small
+:class:`ConvertReport`. With ``max_bytes`` it chooses the colours, the hold,
+the frame rate and the width that fit (:mod:`core._fit`).
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, fields
+from dataclasses import fields, replace
 from pathlib import Path
 
-import numpy as np
-
-from core import metrics
 from core._dither import METHODS as DITHER_METHODS
-from core._dither import redraw
-from core._gif_writer import GifWriter
-from core._part import Part, side_for_width
+from core._encode import ConvertReport, CountingFile, Job, Progress, encode
+from core._fit import fit_and_encode
+from core._fit_plan import FIT_BY, K_FLOOR, K_LEAST, K_TOP, Ladder
+from core._media_base import read_source
+from core._part import Part
 from core._quantize import QuantizeOptions
-from core._result import QuantizeResult
-from core._sequence import MODES, check_mode_options, global_centers, iter_quantized
+from core._sequence import MODES, check_mode_options
 from core._stable import StableKnobs
-from core._stream import open_stream
-from core._validation import check_choice, check_k
-from core._video import MAX_FPS, MAX_FRAMES, MAX_SECONDS, Mp4Writer, frame_repeats
-from core.errors import MediaError
-from core.notices import frames_note, size_note
+from core._validation import check_choice, check_k, check_locked_fits
+from core._video import MAX_FPS, MAX_FRAMES, MAX_SECONDS
+from core.errors import SizeLimitError
+
+__all__ = ["FORMATS", "WRONG_SUFFIXES", "ConvertReport", "convert"]
 
 FORMATS = ("gif", "mp4")
 #: Image formats that an output name may end in but convert does not write.
 WRONG_SUFFIXES = ("png", "webp", "apng", "jpg", "jpeg", "webm", "mov", "avi", "mkv")
-#: Flicker and ΔE are measured on a lattice of about this many pixels per frame
-#: (every s-th row and column): an unbiased estimate of the whole-frame means
-#: at a small fraction of the cost on a 1280x688 frame.
-MEASURE_PIXELS = 1 << 13
-
-Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class ConvertReport:
-    """What :func:`convert` wrote and how it scores.
-
-    Attributes
-    ----------
-    frames : int
-        Frames written.
-    width, height : int
-        Size of the output.
-    bytes : int
-        Size of the output file.
-    flicker : float
-        Mean flicker (:func:`core.metrics.flicker`, estimated on a pixel
-        lattice); NaN for a still or when nothing stays still.
-    mean_delta_e : float
-        Mean CIEDE2000 ΔE against the decoded source (same lattice).
-    seconds : float
-        Wall time of the whole conversion.
-    source_size : (int, int)
-        (width, height) of the source file.
-    notes : tuple of str
-        What a person should know: a downscale, frames kept when the source
-        broke off part-way.
-    """
-
-    frames: int
-    width: int
-    height: int
-    bytes: int
-    flicker: float
-    mean_delta_e: float
-    seconds: float
-    source_size: tuple[int, int]
-    notes: tuple[str, ...] = ()
 
 
 def convert(
     source,
     destination,
-    k: int = 16,
+    k: int | None = None,
     *,
     mode: str = "stable",
     dither: str = "none",
@@ -97,6 +51,9 @@ def convert(
     end: float | None = None,
     fps: float | None = None,
     width: int | None = None,
+    max_bytes: int | None = None,
+    fit_by: str = FIT_BY[-1],
+    audio: bool = True,
     max_frames: int = MAX_FRAMES,
     max_fps: float = MAX_FPS,
     max_seconds: float = MAX_SECONDS,
@@ -110,11 +67,13 @@ def convert(
     source : str, os.PathLike, bytes or binary file object
         A video clip (MP4, WebM, MOV), an animated GIF/PNG/WebP or a still.
     destination : str, os.PathLike or binary file object
-        Where to write. A path is written to a temporary file beside it and
-        moved into place only when complete, so a failure never leaves a
-        half-written file there.
-    k : int
-        Colours per frame, 1 to 256 (255 when the source has transparency).
+        Where to write. A path is written to a file beside it (mode 0644 under
+        the usual umask) and moved into place only when complete, so a failure
+        never leaves a half-written file there.
+    k : int, optional
+        Colours per frame, 1 to 256 (255 when the source has transparency);
+        16 by default. With ``max_bytes``, the most colours the size target
+        may choose (255 by default).
     mode : {"stable", "seeded", "independent", "global"}
         As in :func:`core.quantize_frames`; ``"global"`` decodes the source
         twice (once to gather colours, once to write), holding neither.
@@ -133,6 +92,22 @@ def convert(
         dropped and the kept ones last longer, so the timing stays.
     width : int, optional
         Output width in pixels (aspect kept, never wider than the source).
+    max_bytes : int, optional
+        A GIF of at most this many bytes, at the best quality that fits: the
+        colours (up to ``k``) and, in the stable mode, how much it holds are
+        chosen, then if need be a lower frame rate (below ``fps``), then a
+        smaller width (below ``width``); see :mod:`core._fit_plan`. The
+        choice is predicted from a sample of the frames, and the part is
+        encoded once (again only if that overshoots). ``ConvertReport.fit``
+        says what was chosen and why. ``hold`` or ``hysteresis`` given
+        explicitly are kept as given. Not with ``"global"`` or MP4.
+    fit_by : {"colours", "colours+rate", "colours+rate+width"}
+        What ``max_bytes`` may change: colours and hold only (frames and size
+        as asked, colours down to 2), also the frame rate, or also the width
+        (the default; colours then go no lower than 16 before the rate does).
+    audio : bool
+        An MP4 made from a clip keeps the clip's sound for the part written
+        (default True); a GIF has none.
     max_frames, max_fps, max_seconds
         Caps on what is read (defaults 300 frames, 30 fps, 20 s).
     progress : callable(done, total), optional
@@ -140,7 +115,8 @@ def convert(
     **options
         Any option of :func:`core.quantize_frames`: ``space``, ``metric``,
         ``algorithm``, ``init``, ``seed``, ``min_lightness``,
-        ``max_lightness``, ``hysteresis``, ``damping``, ``cut_threshold``.
+        ``max_lightness``, ``locked``, ``hysteresis``, ``damping``,
+        ``cut_threshold``, ``hold``.
 
     Returns
     -------
@@ -151,182 +127,64 @@ def convert(
     MediaError
         If the source cannot be read at all (a source that breaks off after
         some frames keeps those frames and says so in ``notes``).
+    SizeLimitError
+        With ``max_bytes``, when nothing within the limits fits: the smallest
+        file reached is written all the same, and the error carries its report.
     ValueError
         For an unknown option or value.
     OSError
         If the destination cannot be written.
     """
     started = time.perf_counter()
-    k = check_k(k)
+    fmt = _output_format(destination, format)
+    job, knobs = _job(source, fmt, mode, dither, max_side, audio, options,
+                      (max_frames, max_fps, max_seconds))
+    part = Part(start, end, fps, width)
+    if max_bytes is None:
+        k = check_k(16 if k is None else k)
+        check_locked_fits(job.options.locked, k)
+        with _output(destination) as out:
+            report = encode(job, k, knobs, part, out, progress)
+    else:
+        ladder = _ladder(job, k, knobs, options, max_bytes, fit_by)
+        if isinstance(source, (bytes, bytearray, memoryview)) or hasattr(source, "read"):
+            # Read again for every sample and encode.
+            job = replace(job, source=read_source(source))
+        with _output(destination) as out:
+            report = fit_and_encode(job, max_bytes, ladder, part, fit_by, out, progress)
+    report = replace(report, seconds=time.perf_counter() - started)
+    if report.fit is not None and not report.fit.fits:
+        raise SizeLimitError(report)
+    return report
+
+
+def _job(source, fmt: str, mode: str, dither: str, max_side, audio: bool, options: dict,
+         caps: tuple) -> tuple[Job, StableKnobs]:
+    # The job and the stable knobs, every value checked.
     check_choice("mode", mode, MODES)
     check_choice("dither", dither, DITHER_METHODS)
-    fmt = _output_format(destination, format)
     opts, knobs = _split_options(mode, options)
-    report = progress or (lambda done, total: None)
-    part = Part(start, end, fps, width)
-    with open_stream(source, max_side=max_side, max_frames=max_frames, max_fps=max_fps,
-                     max_seconds=max_seconds, part=part) as stream, _output(destination) as out:
-        # "global" reads the clip twice: once for its palette, once to write.
-        total = (2 if mode == "global" else 1) * stream.frames
-        first = total - stream.frames
-        centers = _global_palette(stream, k, opts, report, total) if first else None
-        quantized = _quantized(stream.decode(), k, mode, opts, knobs, centers, dither)
-        meter = _Meter(stream.size)
-        with _writer(fmt, out, stream) as writer:
-            written, notes = _write_and_measure(
-                quantized, writer, meter, lambda n: report(first + n, total)
-            )
-        notes = _length_notes(stream, written, notes, part, max_side) + notes
-    return ConvertReport(
-        frames=written,
-        width=stream.size[0],
-        height=stream.size[1],
-        bytes=out.written,
-        flicker=meter.flicker,
-        mean_delta_e=meter.mean_delta_e,
-        seconds=time.perf_counter() - started,
-        source_size=stream.original_size,
-        notes=tuple(notes),
-    )
+    if not isinstance(audio, bool):
+        raise ValueError(f"audio={audio!r} must be True or False.")
+    return Job(source, fmt, mode, dither, opts, max_side, *caps, audio=audio), knobs
 
 
-#: A decoded frame: RGB, alpha (or None) and its duration in ms.
-Decoded = tuple[np.ndarray, np.ndarray | None, int]
-
-
-def _quantized(decoded: Iterator[Decoded], k: int, mode: str, opts: QuantizeOptions,
-               knobs: StableKnobs, centers: np.ndarray | None,
-               dither: str) -> Iterator[tuple[Decoded, QuantizeResult]]:
-    """The quantize stage: every decoded frame with its result (dithered when asked).
-
-    The modes take frames a frame ahead of their results (the stable mode
-    prepares the next frame on a second thread), so the frames taken wait in
-    a queue until their result comes out.
-    """
-    taken = collections.deque()
-
-    def take() -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
-        for frame in decoded:
-            taken.append(frame)
-            yield frame[0], frame[1]
-
-    drawn = None
-    for res in iter_quantized(take(), k, mode, opts, knobs, centers):
-        frame = taken.popleft()
-        if dither != "none":
-            # The previous re-drawn frame: held pixels keep its pattern.
-            res = drawn = redraw(frame[0], res, dither, frame[1], previous=drawn)
-        yield frame, res
-
-
-def _write_and_measure(quantized: Iterator[tuple[Decoded, QuantizeResult]], writer,
-                       meter: _Meter, written_so_far: Callable[[int], None]):
-    """The write stage: every result written and measured; (frames written, notes).
-
-    Writing and measuring frame t (LZW in Pillow, numpy: both release the GIL)
-    run on a second thread while frame t+1 is decoded and quantized. A source
-    that breaks off after some frames keeps those and says so in a note.
-    """
-    notes = []
-    with _Writing(writer, meter, written_so_far) as writing:
-        try:
-            for frame, res in quantized:
-                writing.put(frame, res)
-            writing.wait()
-        except MediaError as exc:
-            writing.wait()
-            if writing.written == 0:
-                raise
-            notes.append(f"{exc} The first {writing.written} frames were kept.")
-    if writing.written == 0:
-        raise MediaError("The file holds no frames that could be decoded.")
-    return writing.written, notes
-
-
-class _Writing:
-    """Frames written and measured one at a time on a named second thread."""
-
-    def __init__(self, writer, meter: _Meter, written_so_far: Callable[[int], None]):
-        self.writer, self.meter, self.written_so_far = writer, meter, written_so_far
-        self.written = 0
-        self._pending = None
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="write")
-
-    def put(self, frame: Decoded, res: QuantizeResult) -> None:
-        """Write ``frame``'s result once the frame before it is written."""
-        self.wait()
-        self._pending = self._pool.submit(self._emit, frame, res)
-
-    def wait(self) -> None:
-        """Wait for the frame being written (if any)."""
-        if self._pending is not None:
-            self._pending.result()
-            self._pending = None
-            self.written += 1
-            self.written_so_far(self.written)
-
-    def _emit(self, frame: Decoded, res: QuantizeResult) -> None:
-        rgb, alpha, duration = frame
-        self.writer.add(res, duration, alpha)
-        self.meter.add(rgb, res.image, alpha)
-
-    def __enter__(self) -> _Writing:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._pool.shutdown()
-
-
-def _length_notes(stream, written: int, notes: list[str], part: Part,
-                  max_side: int | None) -> list[str]:
-    # What a person should know about the frames and size, before any other note,
-    # in the words of core.notices (the page says the same).
-    out = []
-    if stream.size != stream.original_size:
-        by_width = side_for_width(stream.original_size, part.width, None)
-        why = "width" if by_width is not None and (max_side is None or by_width <= max_side) \
-            else "side"
-        out.append(size_note(why, stream.original_size, stream.size, max_side or 0))
-    if stream.known_length and written < stream.frames - 1 and not notes:
-        # Rounding of the stated length can cost one frame; more means a short file.
-        out.append(frames_note("short", written, stream.frames))
-    elif stream.cut is not None and stream.total_frames > written:
-        limit = {"frames": stream.frames, "seconds": stream.frames / stream.rate
-                 if stream.rate else 0}.get(stream.cut, 0)
-        out.append(frames_note(stream.cut, written, stream.total_frames, limit, stream.rate))
-    return out
-
-
-def _writer(fmt: str, out, stream) -> GifWriter | _Mp4Frames:
-    # The writer of the chosen format; both take (result, duration, alpha).
-    if fmt == "gif":
-        return GifWriter(out, stream.size, loop=stream.loop, transparent=stream.transparent)
-    return _Mp4Frames(out, stream.size, stream.durations)
-
-
-class _Mp4Frames:
-    """An MP4 writer that takes results as :class:`GifWriter` does.
-
-    MP4 has one constant frame rate: a frame that lasts longer than the
-    others is repeated to keep the source's timing (:func:`frame_repeats`).
-    """
-
-    def __init__(self, out, size: tuple[int, int], durations):
-        self.repeats, fps = frame_repeats(durations)
-        self.mp4 = Mp4Writer(out, size, fps=fps)
-        self.frames = 0
-
-    def add(self, result: QuantizeResult, duration: int, alpha=None) -> None:
-        times = self.repeats[min(self.frames, len(self.repeats) - 1)]
-        for _ in range(times):
-            self.mp4.add(result.image)
-        self.frames += 1
-
-    def __enter__(self) -> _Mp4Frames:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.mp4.__exit__(*exc)
+def _ladder(job: Job, k, knobs: StableKnobs, options: dict, max_bytes, fit_by: str) -> Ladder:
+    # What a size target may choose: colours from the floor up to k, and the hold
+    # unless it was given (or the mode has none).
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+        raise ValueError(f"max_bytes={max_bytes!r} must be a whole number of bytes >= 1.")
+    check_choice("fit_by", fit_by, FIT_BY)
+    if job.fmt != "gif" or job.mode == "global":
+        raise ValueError("max_bytes fits a GIF of a mode that quantizes frame by frame: "
+                         f"not format={job.fmt!r} with mode={job.mode!r}.")
+    top = check_k(K_TOP if k is None else k)
+    low = max(K_FLOOR if fit_by != "colours" else K_LEAST, len(job.options.locked))
+    check_locked_fits(job.options.locked, top)
+    fixed = job.mode != "stable" or "hold" in options or "hysteresis" in options
+    ladder = Ladder(min(low, top), top, damping=knobs.damping,
+                    cut_threshold=knobs.cut_threshold)
+    return replace(ladder, holds=((knobs.hold, knobs.hysteresis),)) if fixed else ladder
 
 
 def _output_format(destination, format: str | None) -> str:
@@ -359,34 +217,12 @@ def _split_options(mode: str, options: dict) -> tuple[QuantizeOptions, StableKno
     return opts, StableKnobs(**{n: v for n, v in options.items() if n in knob_names})
 
 
-def _global_palette(stream, k: int, opts: QuantizeOptions, report: Progress,
-                    total: int) -> np.ndarray:
-    # The first pass of "global": every frame's colours, for one palette.
-    seen = ((rgb, alpha) for rgb, alpha, _ in _counted(stream.decode(), report, total))
-    return global_centers(seen, k, opts)
-
-
-def _counted(frames, report: Progress, total: int):
-    for i, frame in enumerate(frames):
-        yield frame
-        report(i + 1, total)
-
-
-class _CountingFile:
-    # A binary file object that counts what is written through it.
-    def __init__(self, fh):
-        self._fh = fh
-        self.written = 0
-
-    def write(self, data) -> int:
-        self.written += len(data)
-        return self._fh.write(data)
-
-
 @contextlib.contextmanager
 def _output(destination):
+    # A counting file object to write to; for a path, a file beside it that
+    # takes its place once complete.
     if not isinstance(destination, (str, os.PathLike)):
-        yield _CountingFile(destination)
+        yield CountingFile(destination)
         return
     target = Path(destination)
     partial = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.partial")
@@ -395,39 +231,9 @@ def _output(destination):
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
-            counting = _CountingFile(fh)
+            counting = CountingFile(fh)
             yield counting
         os.replace(partial, target)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.remove(partial)
-
-
-class _Meter:
-    # Flicker and ΔE2000 accumulated frame by frame on a fixed pixel lattice.
-    def __init__(self, size: tuple[int, int]):
-        self.step = metrics.lattice_step(size, MEASURE_PIXELS)
-        self.previous = None
-        self.pairs = []
-        self.error = 0.0
-        self.pixels = 0.0
-
-    def add(self, original: np.ndarray, quantized: np.ndarray, alpha) -> None:
-        s = self.step
-        o, q = np.ascontiguousarray(original[::s, ::s]), np.ascontiguousarray(quantized[::s, ::s])
-        a = None if alpha is None else alpha[::s, ::s]
-        de, counts = metrics.delta_e_2000(o, q, a)
-        self.error += float(np.sum(de * counts))
-        self.pixels += float(counts.sum())
-        current = metrics.lab_pixels(o), metrics.lab_pixels(q)
-        if self.previous is not None:
-            self.pairs.append(metrics.pair_flicker(self.previous, current))
-        self.previous = current
-
-    @property
-    def flicker(self) -> float:
-        return metrics.mean_flicker(np.array(self.pairs))
-
-    @property
-    def mean_delta_e(self) -> float:
-        return self.error / self.pixels if self.pixels else 0.0

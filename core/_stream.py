@@ -20,7 +20,7 @@ from PIL import Image
 
 from core._image import image_frames, open_image
 from core._media_base import MAX_PIXELS, capped_side, read_source
-from core._part import Part, retimed, side_for_width
+from core._part import Part, retimed, shown_ms, side_for_width
 from core._video import (
     MAX_FPS,
     MAX_FRAMES,
@@ -69,6 +69,10 @@ class Stream:
         (``"frames"``, ``"seconds"``, ``"decode"``), or None.
     rate : float
         Frames a second of a clip (0 for an image).
+    path : str or None
+        The clip's file while the stream is open (a private copy when it was
+        given as bytes), for what else is read from it (its sound); None for
+        an image.
     """
 
     size: tuple[int, int]
@@ -83,6 +87,7 @@ class Stream:
     total_frames: int = 0
     cut: str | None = None
     rate: float = 0.0
+    path: str | None = None
 
     def decode(self) -> Iterator[Frame]:
         """Decode the frames anew, one at a time, as ``(rgb, alpha, duration_ms)``.
@@ -165,7 +170,7 @@ def _video_stream(path, part: Part, max_side, max_frames, max_fps, max_seconds,
     n = info.expected_frames
     total, cut = frames_cut(info, n)
     return Stream(info.size, info.original_size, n, (info.duration_ms,) * n, 0, False, True,
-                  info.clip_frames > 0, decode, total, cut, info.rate)
+                  info.clip_frames > 0, decode, total, cut, info.rate, str(path))
 
 
 def _image_stream(data: bytes, part: Part, max_side, max_frames, max_pixels,
@@ -204,8 +209,10 @@ def _image_stream(data: bytes, part: Part, max_side, max_frames, max_pixels,
 
     original = plan.original_size or canvas
     total = len(durations) + plan.total_frames - plan.frames
+    # Browsers show a delay under 20 ms as 100 ms: the rate is what is seen.
+    rate = 1000.0 * len(durations) / sum(shown_ms(d) for d in durations)
     return Stream(size, original, len(durations), tuple(durations), plan.loop,
-                  transparent, False, True, decode, total, plan.cut)
+                  transparent, False, True, decode, total, plan.cut, rate)
 
 
 def _resized(rgb, alpha, size):

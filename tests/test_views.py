@@ -100,8 +100,9 @@ def test_decode_frame_gives_the_composited_frame_of_a_gif():
 
 @pytest.mark.parametrize(
     ("n", "words"),
-    [(0, "0 bytes"), (1, "1 byte"), (1023, "1023 bytes"), (1024, "1.0 KB"), (46_000, "45 KB"),
-     (1_258_291, "1.2 MB"), (30 * 2**20, "30 MB"), (3 * 2**30, "3.0 GB")],
+    [(0, "0 bytes"), (1, "1 byte"), (999, "999 bytes"), (1000, "1.0 KB"), (46_000, "46 KB"),
+     (999_999, "999 KB"), (1_258_291, "1.2 MB"), (9_990_000, "9.9 MB"), (10_000_000, "10 MB"),
+     (30 * 2**20, "31 MB"), (3 * 2**30, "3.2 GB")],
 )
 def test_file_sizes_in_words(n, words):
     assert file_size(n) == words

@@ -18,7 +18,7 @@ import tempfile
 import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -343,24 +343,45 @@ def cloud_pixels(key: str, _media: core.Media) -> np.ndarray:
     return preview.sample_pixels(_media.frames, preview.CLOUD_POINTS, seed=0)
 
 
-def export_key(source: Source, settings: Settings, mode: str) -> tuple:
-    """What a full-size export depends on: the file and part, the mode and its settings."""
-    return (source.key, mode_settings(settings, mode), mode)
+def export_key(source: Source, settings: Settings, mode: str, max_bytes: int | None = None,
+               fmt: str = "gif") -> tuple:
+    """What a full-size export depends on: the file and part, the mode, its settings, the
+    size target and the format."""
+    return (source.key, mode_settings(settings, mode), mode, max_bytes, fmt)
 
 
-def full_export(source: Source, settings: Settings, mode: str) -> Export:
-    """Stream the uploaded file's part at full size through one mode into GIF bytes.
+def fit_kwargs(settings: Settings) -> dict:
+    """The options of a size-targeted export: the stable knobs only where moved off their defaults.
+
+    A size target chooses the hold itself unless it is given (as on the
+    command line, where the knobs are passed only when typed).
+    """
+    defaults = asdict(core.StableKnobs())
+    return {name: value for name, value in settings.frame_kwargs().items()
+            if name not in defaults or value != defaults[name]}
+
+
+def full_export(source: Source, settings: Settings, mode: str, max_bytes: int | None = None,
+                fmt: str = "gif") -> Export:
+    """Stream the uploaded file's part at full size through one mode into a GIF (or MP4).
 
     Written to a private file on disk (:class:`ExportFile`), not kept in
-    memory: a 1280x720 part of full motion makes a GIF of about 30 MB. Draws a
-    progress bar. Raises ``core.MediaError`` when the file cannot be read.
+    memory: a 1280x720 part of full motion makes a GIF of about 30 MB. With
+    ``max_bytes`` the GIF fits in that many bytes, ``k`` and the hold chosen
+    by :func:`core.convert`; when nothing fits, the smallest file reached is
+    kept with its report (``report.fit.fits`` is False). An MP4 keeps the
+    clip's sound. Draws a progress bar. Raises ``core.MediaError`` when the
+    file cannot be read.
     """
     bar = Progress(st.empty())
-    out = ExportFile(".gif")
+    out = ExportFile("." + fmt)
     with _export_turn(bar):
-        result = _convert(source, settings, mode, out.path, bar)
+        try:
+            result = _convert(source, settings, mode, out.path, bar, max_bytes, fmt)
+        except core.SizeLimitError as exc:
+            result = exc.report
     bar.done()
-    return Export(export_key(source, settings, mode), out, result)
+    return Export(export_key(source, settings, mode, max_bytes, fmt), out, result)
 
 
 #: Full-size exports made at once in this process; more visitors wait their turn. Each holds
@@ -380,18 +401,21 @@ def _export_turn(bar: Progress):
         _EXPORTS.release()
 
 
-def _convert(source: Source, settings: Settings, mode: str, path: str,
-             bar: Progress) -> core.ConvertReport:
+def _convert(source: Source, settings: Settings, mode: str, path: str, bar: Progress,
+             max_bytes: int | None, fmt: str) -> core.ConvertReport:
     # The whole part of the upload, at full size, through one mode, into the file at ``path``.
     plan = source.plan
     part = plan.part if plan is not None else core.Part()
     frames = plan.frames if plan is not None else len(source.media.frames)
+    used = mode_settings(settings, mode)
+    fitted = max_bytes is not None
     return core.convert(
-        source.data, path, settings.k, mode=mode, dither=settings.dither,
-        max_side=DEFAULT_LIMITS.max_export_side, max_frames=DEFAULT_LIMITS.max_frames,
+        source.data, path, None if fitted else settings.k, mode=mode, dither=settings.dither,
+        format=fmt, max_side=DEFAULT_LIMITS.max_export_side, max_bytes=max_bytes,
+        max_frames=DEFAULT_LIMITS.max_frames,
         start=part.start, end=part.end, fps=part.fps, width=part.width,
         progress=bar.frames(f"{mode_label(mode).split(' (')[0]}, full size ({frames} frames)"),
-        **mode_settings(settings, mode).frame_kwargs(),
+        **(fit_kwargs(used) if fitted else used.frame_kwargs()),
     )
 
 
