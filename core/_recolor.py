@@ -12,9 +12,12 @@ a new colour for each, every colour ``x`` of the picture is mapped in CIELAB:
    direction (:func:`edit_shift`), so nothing is clipped into blotches.
 3. **Blend**: the moves are weighted by which palette colour ``x`` belongs
    to (:func:`core._ownership.ownership`): its nearest one, blended with its
-   neighbours only in a narrow band at the border of their regions, on the
-   unedited side. The paper's Gaussian weights let an edited region follow
-   only 40-80 % of the way and move far regions too (``shared/RECOLOR.md``).
+   neighbours in a band at the border of their regions, mostly on the
+   unedited side and as wide as the edit is long, so the move's slope stays
+   bounded; an unedited neighbour closer than 40 ΔE76 follows part of the
+   way, a farther one keeps its colour. The paper's Gaussian weights let an
+   edited region follow only 40-80 % of the way and move far regions too
+   (``shared/RECOLOR.md``).
 
 The mapping is sampled once on a ``grid``³ lattice over sRGB
 (:class:`RecolorMap`) and applied to every pixel by trilinear interpolation
@@ -382,7 +385,8 @@ def map_lab(lab: np.ndarray, plan: _Plan) -> np.ndarray:
         out = _gamut.into_gamut(out)
     if not np.any(plan.edited):
         return out
-    weights = ownership(lab, plan.centers, plan.options.blend, lead=plan.edited)
+    lengths = np.linalg.norm(plan.targets - plan.origins, axis=1)
+    weights = ownership(lab, plan.centers, plan.options.blend, lead=plan.edited, lengths=lengths)
     start = out.copy()
     for i in np.flatnonzero(plan.edited):
         moving = np.flatnonzero(weights[:, i] > 0.0)
