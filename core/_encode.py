@@ -18,12 +18,13 @@ import numpy as np
 from core._audio import with_audio
 from core._fit_plan import FitReport
 from core._part import Part, side_for_width
-from core._pipeline import Meter, quantized, write_and_measure, writer_for
+from core._pipeline import quantized, write_and_measure, writer_for
 from core._quantize import QuantizeOptions
 from core._sequence import global_centers
 from core._stable import StableKnobs
 from core._stream import open_stream
 from core._video import MAX_FPS, MAX_FRAMES, MAX_SECONDS, private_file
+from core.metrics import LatticeMeter
 from core.notices import frames_note, size_note
 
 Progress = Callable[[int, int], None]
@@ -144,20 +145,21 @@ def encode(job: Job, k: int, knobs: StableKnobs, part: Part, out,
         first = total - stream.frames
         centers = _global_palette(stream, k, job.options, report, total) if first else None
         results = quantized(stream.decode(), k, job.mode, job.options, knobs, centers, job.dither)
-        meter, sound = Meter(stream.size), []
+        meter, sound = LatticeMeter(stream.size), []
         with _sink(job, stream, part, out, sound) as sink, \
                 writer_for(job.fmt, sink, stream) as writer:
             written, notes = write_and_measure(
                 results, writer, meter, lambda n: report(first + n, total)
             )
         notes = _length_notes(stream, written, notes, part, job.max_side) + notes + sound
+    measured = meter.result()
     return ConvertReport(
         frames=written,
         width=stream.size[0],
         height=stream.size[1],
         bytes=out.written,
-        flicker=meter.flicker,
-        mean_delta_e=meter.mean_delta_e,
+        flicker=measured.flicker,
+        mean_delta_e=measured.mean_delta_e,
         seconds=time.perf_counter() - started,
         source_size=stream.original_size,
         notes=tuple(notes),

@@ -32,8 +32,9 @@ import numpy as np
 
 from core._gif_blocks import header, loop_extension, trailer
 from core._gif_writer import GifWriter
-from core._pipeline import Meter, quantized, write_and_measure
+from core._pipeline import quantized, write_and_measure
 from core._stable import StableKnobs
+from core.metrics import LatticeMeter
 
 #: Frames of each window written before its frames are counted.
 WARM = 3
@@ -126,7 +127,7 @@ class Sample:
 
     def predict(self, k: int, knobs: StableKnobs) -> Prediction:
         """The size of the part's GIF with ``k`` colours and ``knobs``."""
-        meter = Meter(self.size)
+        meter = LatticeMeter(self.size)
         sizes = self._sequence_bytes(k, knobs, meter)
         counted = [b for at, b in zip(self._positions, sizes) if at >= WARM]
         if not counted:  # a part shorter than a window: it is the whole part
@@ -135,10 +136,11 @@ class Sample:
         fixed = len(header(*self.size)) + len(trailer())
         fixed += 0 if self.loop is None else len(loop_extension(self.loop))
         total = fixed + sizes[0] + (self.frames - 1) * per_frame
-        return Prediction(int(math.ceil(total)), int(sizes[0]), per_frame, meter.flicker,
-                          meter.mean_delta_e)
+        measured = meter.result()
+        return Prediction(int(math.ceil(total)), int(sizes[0]), per_frame, measured.flicker,
+                          measured.mean_delta_e)
 
-    def _sequence_bytes(self, k: int, knobs: StableKnobs, meter: Meter) -> list[float]:
+    def _sequence_bytes(self, k: int, knobs: StableKnobs, meter: LatticeMeter) -> list[float]:
         # Bytes of each frame of the windows, quantized and written one after the
         # other as one GIF, through the file's stages and threads: the jump at the
         # start of a window is drawn by its warm frames, and the palette goes on
@@ -171,7 +173,7 @@ class _Marking:
 class _Counted:
     # A meter that measures only the counted frames of each window (the flicker
     # of a pair within one window: the meter starts again at each).
-    def __init__(self, meter: Meter, positions: list[int]):
+    def __init__(self, meter: LatticeMeter, positions: list[int]):
         self.meter, self.positions, self.seen = meter, positions, 0
 
     def add(self, original, quantized, alpha) -> None:

@@ -8,7 +8,7 @@ over a few short windows of it, so what is predicted is what is written.
   for (the stable mode prepares the next frame on a second thread), dithered
   when asked;
 - :func:`write_and_measure`: each result written (:class:`~core._gif_writer.GifWriter`
-  or :class:`Mp4Frames`) and measured (:class:`Meter`) on a third thread while
+  or :class:`Mp4Frames`) and measured (:class:`core.metrics.LatticeMeter`) on a third thread while
   the next frame is quantized.
 """
 
@@ -29,11 +29,6 @@ from core._sequence import iter_quantized
 from core._stable import StableKnobs
 from core._video import Mp4Writer, frame_repeats
 from core.errors import MediaError
-
-#: Flicker and ΔE are measured on a lattice of about this many pixels per frame
-#: (every s-th row and column): an unbiased estimate of the whole-frame means
-#: at a small fraction of the cost on a 1280x688 frame.
-MEASURE_PIXELS = 1 << 13
 
 #: A decoded frame: RGB, alpha (or None) and its duration in ms.
 Decoded = tuple[np.ndarray, np.ndarray | None, int]
@@ -65,7 +60,7 @@ def quantized(decoded: Iterator[Decoded], k: int, mode: str, opts: QuantizeOptio
 
 
 def write_and_measure(results: Iterator[tuple[Decoded, QuantizeResult]], writer,
-                      meter: Meter, written_so_far: Callable[[int], None]):
+                      meter: metrics.LatticeMeter, written_so_far: Callable[[int], None]):
     """The write stage: every result written and measured; (frames written, notes).
 
     Writing and measuring frame t (LZW in Pillow, numpy: both release the GIL)
@@ -91,7 +86,7 @@ def write_and_measure(results: Iterator[tuple[Decoded, QuantizeResult]], writer,
 class _Writing:
     """Frames written and measured one at a time on a named second thread."""
 
-    def __init__(self, writer, meter: Meter, written_so_far: Callable[[int], None]):
+    def __init__(self, writer, meter: metrics.LatticeMeter, written_so_far: Callable[[int], None]):
         self.writer, self.meter, self.written_so_far = writer, meter, written_so_far
         self.written = 0
         self._pending = None
@@ -153,41 +148,3 @@ class Mp4Frames:
 
     def __exit__(self, *exc) -> None:
         self.mp4.__exit__(*exc)
-
-
-class Meter:
-    """Flicker and ΔE2000 accumulated frame by frame on a fixed pixel lattice."""
-
-    def __init__(self, size: tuple[int, int]):
-        self.step = metrics.lattice_step(size, MEASURE_PIXELS)
-        self.previous = None
-        self.pairs = []
-        self.error = 0.0
-        self.pixels = 0.0
-
-    def add(self, original: np.ndarray, quantized: np.ndarray, alpha) -> None:
-        """Measure one frame against its source (and its flicker against the last)."""
-        s = self.step
-        o, q = np.ascontiguousarray(original[::s, ::s]), np.ascontiguousarray(quantized[::s, ::s])
-        a = None if alpha is None else alpha[::s, ::s]
-        de, counts = metrics.delta_e_2000(o, q, a)
-        self.error += float(np.sum(de * counts))
-        self.pixels += float(counts.sum())
-        current = metrics.lab_pixels(o), metrics.lab_pixels(q)
-        if self.previous is not None:
-            self.pairs.append(metrics.pair_flicker(self.previous, current))
-        self.previous = current
-
-    def restart(self) -> None:
-        """Forget the last frame: the next one starts a new run (no flicker pair with it)."""
-        self.previous = None
-
-    @property
-    def flicker(self) -> float:
-        """Mean flicker over the frame pairs seen (NaN when none had still pixels)."""
-        return metrics.mean_flicker(np.array(self.pairs))
-
-    @property
-    def mean_delta_e(self) -> float:
-        """Mean CIEDE2000 ΔE over every pixel measured."""
-        return self.error / self.pixels if self.pixels else 0.0

@@ -399,6 +399,10 @@ class LatticeMeter:
             self._pairs.append(pair_flicker(self._previous, current))
         self._previous = current
 
+    def restart(self) -> None:
+        """Forget the last frame: the next one starts a new run (no flicker pair with it)."""
+        self._previous = None
+
     def result(self) -> Estimate:
         """What was measured so far."""
         series = np.array(self._pairs, dtype=float)
