@@ -94,6 +94,15 @@ def open_page(browser, url: str, width: int = 1500, height: int = 1500):
     return page
 
 
-def launch(playwright):
-    """Debian's Chromium, headless, with the flags this sandbox needs."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+@contextmanager
+def chromium():
+    """Debian's Chromium, headless, with the flags this sandbox needs; closed on leaving."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=BROWSER_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

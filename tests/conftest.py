@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.app_server import serve
+
 ROOT = Path(__file__).resolve().parents[1]
 #: ``../shared/data`` beside the project (real images and GIFs; never copied in).
 #: FLICKERLESS_SHARED_DATA points elsewhere, e.g. at a missing folder to see what a
@@ -59,6 +61,17 @@ def data_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: the shared data folder is not beside the project")
     return path
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """URL of the app served by ``streamlit run`` for this module's tests."""
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    try:
+        with serve(log) as (url, _):
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")

@@ -21,10 +21,9 @@ from tests.app_server import (
     CHROMIUM,
     MAIN_UPLOADER,
     ROOT,
-    launch,
+    chromium,
     no_errors,
     open_page,
-    serve,
     wait_idle,
 )
 from tests.conftest import data_path, own_clip
@@ -37,28 +36,11 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """URL of the app served by ``streamlit run`` for this module's tests."""
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    try:
-        with serve(log) as (url, _):
-            yield url
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-
-
 @contextmanager
 def app_page(url: str, width: int = 1500, height: int = 1500):
     """A Chromium page on the app, after its first run has finished."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        try:
-            yield open_page(browser, url, width, height)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield open_page(browser, url, width, height)
 
 
 def k_slider(page):

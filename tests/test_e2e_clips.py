@@ -22,7 +22,7 @@ from tests.app_server import (
     CHROMIUM,
     MAIN_UPLOADER,
     ROOT,
-    launch,
+    chromium,
     no_errors,
     open_page,
     serve,
@@ -85,19 +85,13 @@ def clip(tmp_path_factory):
 @pytest.fixture(scope="module")
 def page(clip, tmp_path_factory):
     """The app in Chromium at 1400x900 with the clip uploaded and every mode shown."""
-    from playwright.sync_api import sync_playwright
-
     log = tmp_path_factory.mktemp("server") / "server.log"
-    with serve(log) as (url, _), sync_playwright() as p:
-        browser = launch(p)
-        try:
-            page = open_page(browser, url, 1400, 900)
-            page.locator(MAIN_UPLOADER).first.set_input_files(str(clip))
-            page.get_by_text("Using phone_3s_1280x720.mp4").wait_for(timeout=120_000)
-            wait_ready(page)
-            yield page
-        finally:
-            browser.close()
+    with serve(log) as (url, _), chromium() as browser:
+        page = open_page(browser, url, 1400, 900)
+        page.locator(MAIN_UPLOADER).first.set_input_files(str(clip))
+        page.get_by_text("Using phone_3s_1280x720.mp4").wait_for(timeout=120_000)
+        wait_ready(page)
+        yield page
 
 
 def wait_ready(page) -> None:

@@ -11,7 +11,7 @@ import core
 from tests.app_server import (
     CHROMIUM,
     MAIN_UPLOADER,
-    launch,
+    chromium,
     no_errors,
     open_page,
     serve,
@@ -25,33 +25,27 @@ pytestmark = [
 
 
 def test_a_clip_is_compared_on_a_preview_and_exported_full_size(tmp_path, large_clip):
-    from playwright.sync_api import sync_playwright
-
     clip = large_clip
-    with serve(tmp_path / "server.log") as (url, _), sync_playwright() as p:
-        browser = launch(p)
-        try:
-            page = open_page(browser, url)
-            page.locator(MAIN_UPLOADER).first.set_input_files(str(clip))
-            page.get_by_text("the export uses the whole part, seconds 0–3.8, at 640x480") \
-                .wait_for(timeout=240_000)
-            wait_idle(page, 240_000)
-            no_errors(page)
+    with serve(tmp_path / "server.log") as (url, _), chromium() as browser:
+        page = open_page(browser, url)
+        page.locator(MAIN_UPLOADER).first.set_input_files(str(clip))
+        page.get_by_text("the export uses the whole part, seconds 0–3.8, at 640x480") \
+            .wait_for(timeout=240_000)
+        wait_idle(page, 240_000)
+        no_errors(page)
 
-            page.get_by_role("tab", name="Export").click()
-            page.get_by_role("button", name="Full size: Stable").click()
-            download_button = page.get_by_role("button", name="GIF: Stable, full size")
-            download_button.wait_for(timeout=240_000)
-            # The button shows before the run that made it has finished drawing the tab.
-            wait_idle(page, 240_000)
-            with page.expect_download() as download:
-                download_button.click()
-            saved = Path(download.value.path())
-            back = core.load_media(saved)
-            assert back.size == (640, 480) and len(back.frames) == 96  # the whole part
-            assert download.value.suggested_filename.endswith("_stable_full.gif")
-            # The caption under the download names what was made (a rerun can leave a
-            # stale copy in the page for a moment, so wait for one rather than count).
-            page.get_by_text("640x480, 96 frames, flicker").first.wait_for(timeout=30_000)
-        finally:
-            browser.close()
+        page.get_by_role("tab", name="Export").click()
+        page.get_by_role("button", name="Full size: Stable").click()
+        download_button = page.get_by_role("button", name="GIF: Stable, full size")
+        download_button.wait_for(timeout=240_000)
+        # The button shows before the run that made it has finished drawing the tab.
+        wait_idle(page, 240_000)
+        with page.expect_download() as download:
+            download_button.click()
+        saved = Path(download.value.path())
+        back = core.load_media(saved)
+        assert back.size == (640, 480) and len(back.frames) == 96  # the whole part
+        assert download.value.suggested_filename.endswith("_stable_full.gif")
+        # The caption under the download names what was made (a rerun can leave a
+        # stale copy in the page for a moment, so wait for one rather than count).
+        page.get_by_text("640x480, 96 frames, flicker").first.wait_for(timeout=30_000)

@@ -23,7 +23,7 @@ from bench import recolor_targets as targets
 from core import Palette
 from core.colorspace import to_space
 from core.samples import SAMPLES, load_sample
-from tests.app_server import CHROMIUM, ROOT, launch, no_errors, open_page, serve, wait_idle
+from tests.app_server import CHROMIUM, ROOT, chromium, no_errors, open_page, wait_idle
 
 SCREENSHOT = ROOT / "docs" / "recolor.png"
 
@@ -33,26 +33,10 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    try:
-        with serve(log) as (url, _):
-            yield url
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-
-
 @pytest.fixture()
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def pick(page, old: str, new: str) -> None:
