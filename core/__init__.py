@@ -45,7 +45,7 @@ from core._probe import SourceFacts, frame_at, media_facts, probe
 from core._quantize import QuantizeOptions, quantize
 from core._recolor import RecolorMap, RecolorOptions, recolor, recolor_map
 from core._result import QuantizeResult
-from core._save import save_gif, save_png, to_bytes
+from core._save import save_apng, save_gif, save_png, to_bytes
 from core._sequence import MODES, quantize_frames
 from core._stable import CUT_THRESHOLD, DAMPING, HOLD, HYSTERESIS, StableKnobs
 from core._video import MAX_SECONDS as MAX_VIDEO_SECONDS
@@ -115,6 +115,7 @@ __all__ = [
     "recolor",
     "recolor_map",
     "samples",
+    "save_apng",
     "save_gif",
     "save_mp4",
     "save_png",

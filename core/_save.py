@@ -115,8 +115,40 @@ def save_png(result: QuantizeResult, destination, *, alpha: np.ndarray | None = 
         im.save(destination, format="PNG", **params)
 
 
+def save_apng(
+    frames: Sequence[np.ndarray],
+    destination,
+    *,
+    durations: Sequence[int],
+    loop: int | None = 0,
+    alphas: Sequence[np.ndarray | None] | None = None,
+) -> None:
+    """Write full-colour frames as an animated PNG, losslessly.
+
+    The page hands a bundled sample to :func:`core.convert` this way: unlike a
+    GIF or an MP4, an APNG keeps every frame's colours exactly.
+
+    Parameters
+    ----------
+    frames : sequence of ndarray, shape (H, W, 3), uint8
+    destination : str, os.PathLike or binary file object
+    durations : sequence of int
+        Each frame's display time in milliseconds.
+    loop : int or None
+        Times to loop (0: forever; None is written as 0).
+    alphas : sequence of (ndarray of shape (H, W), uint8, or None), optional
+        Each frame's alpha; frames with one are written as RGBA.
+    """
+    alphas = alphas or [None] * len(frames)
+    images = [Image.fromarray(f if a is None else np.dstack([f, a]))
+              for f, a in zip(frames, alphas)]
+    images[0].save(destination, format="PNG", save_all=True, append_images=images[1:],
+                   duration=list(durations), loop=loop or 0)
+
+
 def to_bytes(writer, *args, **kwargs) -> bytes:
-    """Call ``save_gif`` / ``save_png`` (or ``save_mp4``) into memory and return the bytes."""
+    """Call a ``save_*`` writer (``save_gif``, ``save_png``, ``save_apng``, ``save_mp4``) into
+    memory and return the bytes."""
     buf = io.BytesIO()
     writer(*args, buf, **kwargs)
     return buf.getvalue()

@@ -280,3 +280,16 @@ def _stable_keeps_the_source_transparency(media):
             total += media.durations[i]
             i += 1
     assert i == len(results)
+
+
+def test_apng_keeps_every_frame_its_timing_and_its_alpha(sprite_media):
+    data = core.to_bytes(core.save_apng, sprite_media.frames, durations=sprite_media.durations,
+                         loop=sprite_media.loop, alphas=sprite_media.alphas)
+    back = core.load_media(data)
+    assert len(back.frames) == len(sprite_media.frames)
+    assert list(back.durations) == list(sprite_media.durations)
+    for a, b in zip(back.frames, sprite_media.frames):
+        np.testing.assert_array_equal(a, b)
+    if sprite_media.alphas:
+        for a, b in zip(back.alphas, sprite_media.alphas):
+            np.testing.assert_array_equal(a >= 128, b >= 128)

@@ -9,13 +9,11 @@ from the clip, with its sound.
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 from pathlib import PurePath
 
 import numpy as np
 import streamlit as st
-from PIL import Image
 
 import core
 from core.palette import EXPORTS, Palette, parse_color
@@ -203,14 +201,9 @@ def with_file(source: Source) -> Source:
 
 @st.cache_data(max_entries=2, show_spinner=False)
 def _sample_file(key: str, _media: core.Media) -> bytes:
-    # A bundled sample is made in memory: an animated PNG keeps its frames exactly.
-    alphas = _media.alphas or [None] * len(_media.frames)
-    frames = [Image.fromarray(f if a is None else np.dstack([f, a]))
-              for f, a in zip(_media.frames, alphas)]
-    buf = io.BytesIO()
-    frames[0].save(buf, format="PNG", save_all=True, append_images=frames[1:],
-                   duration=list(_media.durations), loop=_media.loop or 0)
-    return buf.getvalue()
+    # A bundled sample is made in memory, as an animated PNG (lossless).
+    return core.to_bytes(core.save_apng, _media.frames, durations=_media.durations,
+                         loop=_media.loop, alphas=_media.alphas)
 
 
 def _frames(view: View) -> int:
