@@ -318,6 +318,10 @@ def frames_cut(info: VideoInfo, kept: int) -> tuple[int, str | None]:
     total : int
     cut : {"short", "frames", "seconds"} or None
     """
+    if info.seconds <= 0 and info.clip_frames <= 0:
+        # No stated length (a streamed WebM): expected_frames is only the caps'
+        # bound, so the file promised nothing and nothing is known to be cut.
+        return kept, None
     whole = int(round(info.seconds * info.rate)) if info.seconds > 0 else kept
     if kept < info.expected_frames - 1:
         return info.expected_frames, "short"

@@ -16,6 +16,7 @@ from skimage import data
 import core
 from core.limits import DEFAULT_LIMITS, load_within_limits
 from core.notices import frames_note, size_note
+from tests.conftest import data_path
 
 
 def _frames(n: int, size=(96, 64)) -> list[np.ndarray]:
@@ -127,6 +128,20 @@ def test_one_frame_short_of_the_stated_length_is_rounding_not_a_cut():
     info = core._video.VideoInfo((8, 8), (8, 8), 25.0, 133, 133, 5.32)
     assert core._video.frames_cut(info, 132) == (132, None)
     assert core._video.frames_cut(info, 120) == (133, "short")
+
+
+def test_a_clip_that_states_no_length_promises_nothing():
+    # expected_frames is then the caps' bound (300), not a length the file gave.
+    info = core._video.VideoInfo((8, 8), (8, 8), 30.0, 300, 0, 0.0)
+    assert core._video.frames_cut(info, 93) == (93, None)
+    assert core._video.frames_cut(info, 300) == (300, None)
+
+
+def test_a_webm_without_a_duration_is_not_called_cut_or_short():
+    clip = data_path("clips", "test.webm")  # its header states no duration
+    media = core.load_media(clip)
+    assert len(media.frames) == 93 and media.cut is None
+    assert core.convert(clip, io.BytesIO(), 8).notes == ()
 
 
 def test_every_notice_reads_as_a_sentence():
