@@ -51,7 +51,7 @@ from core.units import file_size
 #: second encode.
 AIM = 0.95
 #: A prediction within this share below the aim ends the search.
-CLOSE = 0.03
+CLOSE = 0.06
 #: Predictions of the sample per search after level 0: as a rule at most ROUNDS,
 #: more (up to MAX_ROUNDS) while the best under the goal is below FAR of it.
 ROUNDS, MAX_ROUNDS, FAR = 4, 8, 0.8
@@ -59,6 +59,18 @@ ROUNDS, MAX_ROUNDS, FAR = 4, 8, 0.8
 #: the hold above (on the shared clips: 0.31 to 0.52, and 0.06 to 0.13); only
 #: the first guess uses them.
 SLOPES = (0.4, 0.11)
+#: A first guess of a level this high or higher (k within a tenth of the top's
+#: log) is taken at level 1.
+SNAP = 0.9
+#: A level between two predicted ones whose sizes are within this share of each
+#: other (on one side of level 1) is read off the line between them, not
+#: predicted: on so short a stretch of these smooth curves the line is within
+#: a per cent or two, and a prediction costs about a fifth of an encode.
+NARROW = 0.25
+#: Prior exponent of a GIF's size against its width (1.7 on the shared
+#: 1280x688 clip: a little under the pixels' 2, as larger frames compress
+#: better), and widths tried at most, the narrowest last.
+WIDTH_SLOPE, WIDTH_TRIES = 1.7, 3
 #: Full encodes at most: the first, and two corrected after an overshoot.
 ENCODES = 3
 #: Each encode after an overshoot aims this much lower again.
@@ -223,7 +235,8 @@ class Search:
         from then on levels interpolated through what the sample predicted
         (inverse quadratic interpolation, as in Brent's method, kept inside
         the bracket), until a prediction lands within :data:`CLOSE` under the
-        goal. After :data:`ROUNDS` predictions it stops once the best level
+        goal, or the bracket is so narrow that its ends give the next level's
+        size (:func:`_read_between`). After :data:`ROUNDS` predictions it stops once the best level
         under the goal is within :data:`FAR` of it, and after
         :data:`MAX_ROUNDS` in any case. The best level under the goal is kept.
         """
@@ -231,8 +244,12 @@ class Search:
         points = [(0.0, self.predict(part, 0.0))]
         if points[0][1].bytes > goal:
             return None
+        if points[0][1].bytes >= (1 - CLOSE) * goal or top <= 0.0:
+            return Plan(part, 0.0, points[0][1], rate)
         x = min(top, _guess(self.ladder, points[0][1].bytes, goal))
-        x = min(x, 1.0) if top >= 1.0 else x
+        # Near the colours' top the guess is taken to the top itself, where the
+        # curve bends: predicting it is needed anyway to go past it or back.
+        x = (1.0 if x >= SNAP else x) if top >= 1.0 else x
         for done in range(1, MAX_ROUNDS + 1):
             points.append((x, self.predict(part, x)))
             under = max((q for q in points if q[1].bytes <= goal), key=lambda q: q[0])
@@ -242,22 +259,27 @@ class Search:
             x = _next_level(points, goal, top)
             if x is None:
                 break
+            read = _read_between(points, self.ladder.settled(x))
+            if read is not None and read[1].bytes <= goal:
+                under = read
+                break
         plan = Plan(part, under[0], under[1], rate)
         return self._still_enough(plan) if plan.level > 1.0 else plan
 
     def _still_enough(self, plan: Plan) -> Plan:
         # The plan, or the lightest hold between level 1 and its level whose
-        # sample flicker is at most FLICKER_CAP (interpolated, then predicted).
+        # sample flicker is at most FLICKER_CAP: one level interpolated on the
+        # flicker and predicted (a second one halves the step at a tenth of an
+        # encode, and the flicker moves little between holds so close).
         if not plan.predicted.flicker > FLICKER_CAP:  # NaN: nothing stays still
             return plan
         low, high = (1.0, self.predict(plan.part, 1.0)), (plan.level, plan.predicted)
         if not low[1].flicker < FLICKER_CAP:
             return replace(plan, level=low[0], predicted=low[1], capped=True)
-        for _ in range(2):
-            share = (FLICKER_CAP - low[1].flicker) / (high[1].flicker - low[1].flicker)
-            x = low[0] + min(max(share, 0.1), 0.9) * (high[0] - low[0])
-            found = (x, self.predict(plan.part, x))
-            low, high = (found, high) if found[1].flicker <= FLICKER_CAP else (low, found)
+        share = (FLICKER_CAP - low[1].flicker) / (high[1].flicker - low[1].flicker)
+        x = low[0] + min(max(share, 0.1), 0.9) * (high[0] - low[0])
+        found = (x, self.predict(plan.part, x))
+        low = found if found[1].flicker <= FLICKER_CAP else low
         return replace(plan, level=low[0], predicted=low[1], capped=True)
 
     def _by_rate(self, part: Part, goal: float, least: Plan, why: str):
@@ -281,25 +303,26 @@ class Search:
         return None, floor, why
 
     def _by_width(self, least: Plan, goal: float, why: str):
-        # Stage 4: the widest frames at which the colours fit, guessed from a power
-        # law of size against width through the part's width and the narrowest.
+        # Stage 4: the widest frames at which the colours fit, from a power law of
+        # size against width: first with the prior slope, then with the slope
+        # through the widest tried (each try decodes a sample); the narrowest last.
         width = self.facts(least.part)[1]
         narrow = max(MIN_WIDTH, int(math.ceil(width * WIDTH_FLOOR)))
         if narrow >= width:
             return None, least, why
-        floor = self.least(replace(least.part, width=narrow))
-        why = f"{why}, and {narrow} px wide {file_size(floor.predicted.bytes)}"
-        if floor.predicted.bytes > goal:
-            return None, floor, why
-        slope = _slope(least.predicted.bytes, floor.predicted.bytes, width, narrow)
-        guess = int(width * (goal / least.predicted.bytes) ** (1 / slope))
-        for w in sorted({max(narrow, guess), max(narrow, int(0.9 * guess)), narrow},
-                        reverse=True):
+        slope, aim, w = WIDTH_SLOPE, (1 - CLOSE / 2) * goal, width
+        for attempt in range(WIDTH_TRIES):
+            w = min(w - 1, int(width * (aim / least.predicted.bytes) ** (1 / slope)))
+            w = narrow if attempt == WIDTH_TRIES - 1 else max(narrow, w)
             plan = self.colours(replace(least.part, width=w), goal)
             if plan is not None:
                 return replace(plan, reason=f"{why}: the width was lowered to {w} px"), \
-                    floor, why
-        return None, floor, why
+                    least, why
+            tried = self.least(replace(least.part, width=w))
+            slope = _slope(least.predicted.bytes, tried.predicted.bytes, width, w)
+            if w == narrow:
+                break
+        return None, tried, f"{why}, and {w} px wide {file_size(tried.predicted.bytes)}"
 
     def corrected(self, plan: Plan, actual: int, part: Part, aim: float) -> Plan | None:
         """New settings after an encode of ``plan`` gave ``actual`` bytes, over the target.
@@ -351,8 +374,8 @@ def _guess(ladder: Ladder, least: int, goal: float) -> float:
 def _next_level(points, goal: float, top: float) -> float | None:
     # The next level to predict, inside the bracket of the best level under the
     # goal and the lowest over it. Level 1 splits the levels in two smooth
-    # pieces (colours, then hold), so a bracket across it predicts level 1
-    # first; within a piece, log(bytes) is interpolated through the bracket's
+    # pieces (colours, then hold), so a bracket or a slope across it predicts
+    # level 1 first; within a piece, log(bytes) is interpolated through the bracket's
     # points to the middle of the band aimed at (inverse quadratic, else the
     # secant), kept off the bracket's ends so that it always shrinks.
     target = math.log((1 - CLOSE / 2) * goal)
@@ -360,11 +383,18 @@ def _next_level(points, goal: float, top: float) -> float | None:
     over = [q for q in points if q[1].bytes > goal]
     hi = min(over, key=lambda q: q[0]) if over else None
     tried = {q[0] for q in points}
-    if lo[0] < 1.0 <= top and (hi is None or hi[0] > 1.0) and 1.0 not in tried:
-        return 1.0
     if hi is None:  # all under so far: go on along the slope of the two highest, to the top
         a, b = sorted(points, key=lambda q: q[0])[-2:]
-        return None if b[0] >= top else min(top, max(_secant(a, b, target), b[0] + 0.05))
+        if b[0] >= top:
+            return None
+        if a[0] < 1.0 <= b[0]:  # just past the bend: the hold's slope is the prior's
+            x = b[0] + (target - math.log(b[1].bytes)) / SLOPES[1]
+        else:
+            x = _secant(a, b, target)
+        x = min(top, max(x, b[0] + 0.05))
+        return 1.0 if b[0] < 1.0 <= x and 1.0 not in tried else x
+    if lo[0] < 1.0 < hi[0] and 1.0 not in tried:
+        return 1.0
     if hi[0] - lo[0] < 1e-3:
         return None
     inside = [q for q in points if lo[0] <= q[0] <= hi[0]]
@@ -373,6 +403,25 @@ def _next_level(points, goal: float, top: float) -> float | None:
         x = _secant(lo, hi, target)
     margin = 0.01 * (hi[0] - lo[0])
     return min(max(x, lo[0] + margin), hi[0] - margin)
+
+
+def _read_between(points, x: float) -> tuple[float, Prediction] | None:
+    # (x, its prediction read off the line between the predicted levels on
+    # either side: log bytes, flicker and colour error linear in the level),
+    # or None when they are not within NARROW of each other or straddle level 1.
+    below = [q for q in points if q[0] <= x]
+    above = [q for q in points if q[0] > x]
+    if not below or not above:
+        return None
+    (x0, p0), (x1, p1) = max(below, key=lambda q: q[0]), min(above, key=lambda q: q[0])
+    if p1.bytes > (1 + NARROW) * p0.bytes or x0 < 1.0 < x1:
+        return None
+    t = (x - x0) / (x1 - x0)
+    size = math.exp((1 - t) * math.log(p0.bytes) + t * math.log(p1.bytes))
+    return x, Prediction(
+        int(math.ceil(size)), p0.first, (1 - t) * p0.per_frame + t * p1.per_frame,
+        (1 - t) * p0.flicker + t * p1.flicker,
+        (1 - t) * p0.mean_delta_e + t * p1.mean_delta_e)
 
 
 def _secant(a, b, target: float) -> float:

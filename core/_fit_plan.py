@@ -111,6 +111,13 @@ class Ladder:
         return k, StableKnobs(round(hysteresis, 3), self.damping, self.cut_threshold,
                               round(hold, 3))
 
+    def settled(self, level: float) -> float:
+        """The level at which :meth:`at`'s settings for ``level`` sit exactly (k is whole)."""
+        if level >= 1.0 or self.k_top <= self.k_low:
+            return level
+        k, _ = self.at(level)
+        return max(0.0, math.log(k / self.k_low) / math.log(self.k_top / self.k_low))
+
     def _hold_for(self, k: int) -> tuple[float, float]:
         # The hold at k colours on levels 0 to 1: heavy with few colours.
         base = self.holds[0]
