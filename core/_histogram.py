@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 
 #: Images with more pixels than this take their bin mean colours from an evenly
 #: strided sample of about this many pixels (every pixel is counted and mapped).
@@ -307,26 +308,45 @@ class PixelCells:
         )
 
 
-def _cell_tables() -> list[np.ndarray]:
-    # Per channel: the value's top CELL_BITS bits go to the cell code (above the
-    # remainders), its low bits to that channel's slot of the remainder code.
-    low = 8 - CELL_BITS
-    v = np.arange(256, dtype=np.int32)
-    top, rest = v >> low, v & ((1 << low) - 1)
-    return [
-        (top << (3 * low + (2 - c) * CELL_BITS)) | (rest << ((2 - c) * low)) for c in range(3)
-    ]
-
-
-_CELL_TABLES = _cell_tables()
+@njit(cache=True, nogil=True)
+def _gather_cells(pixels, opaque, bits):
+    # (codes, index, low-bit sums, counts) of the cells, in two passes over the
+    # pixels (compiled: the numpy version made a dozen pixel-sized temporaries).
+    # A pixel not ``opaque`` (when the mask is not empty) goes to the cell
+    # past the last, with no low bits. The sums are exact integers.
+    low, hidden, masked = 8 - bits, 1 << (3 * bits), opaque.shape[0] > 0
+    cell = np.empty(pixels.shape[0], dtype=np.int64)
+    present = np.zeros(hidden + 1, dtype=np.bool_)
+    for i in range(pixels.shape[0]):
+        c = hidden
+        if not masked or opaque[i]:
+            c = ((np.int64(pixels[i, 0]) >> low) << (2 * bits)
+                 | (np.int64(pixels[i, 1]) >> low) << bits | np.int64(pixels[i, 2]) >> low)
+        cell[i] = c
+        present[c] = True
+    codes = np.flatnonzero(present).astype(np.int32)
+    lookup = np.empty(hidden + 1, dtype=np.int64)
+    lookup[codes] = np.arange(codes.size)
+    index = np.empty(pixels.shape[0], dtype=np.intp)
+    sums = np.zeros((codes.size, 3), dtype=np.int64)
+    counts = np.zeros(codes.size, dtype=np.int64)
+    rest = (1 << low) - 1
+    for i in range(pixels.shape[0]):
+        j = lookup[cell[i]]
+        index[i] = j
+        counts[j] += 1
+        if cell[i] != hidden:
+            for ch in range(3):
+                sums[j, ch] += pixels[i, ch] & rest
+    return codes, index, sums, counts
 
 
 def pixel_cells(image: np.ndarray, opaque: np.ndarray | None = None) -> PixelCells:
     """Gather every pixel of an RGB image into its cell (:class:`PixelCells`).
 
     Every pixel is counted once and no pixel's colour is converted: each
-    channel's top bits make the cell, and a count of the low bits' patterns
-    per cell gives the cells' exact mean colours.
+    channel's top bits make the cell, and integer sums of the low bits per
+    cell give the cells' exact mean colours.
 
     Parameters
     ----------
@@ -339,42 +359,14 @@ def pixel_cells(image: np.ndarray, opaque: np.ndarray | None = None) -> PixelCel
     PixelCells
     """
     low = 8 - CELL_BITS
-    pixels = image.reshape(-1, 3)
-    full = np.take(_CELL_TABLES[0], pixels[:, 0])
-    full += np.take(_CELL_TABLES[1], pixels[:, 1])
-    full += np.take(_CELL_TABLES[2], pixels[:, 2])
-    hidden = 1 << (3 * CELL_BITS)
-    if opaque is not None:
-        full[~opaque.reshape(-1)] = hidden << (3 * low)
-    # intp once: numpy would convert an int32 index again for the mark and for the lookup.
-    cell = (full >> (3 * low)).astype(np.intp)
-    # A table over every possible cell (2 M): a mark and an int32 lookup (10 MB),
-    # where a bincount would take 16 MB and an intp lookup 16 more.
-    present = np.zeros(hidden + 1, dtype=bool)
-    present[cell] = True
-    codes = np.flatnonzero(present).astype(np.int32)
-    lookup = np.empty(present.size, dtype=np.int32)
-    lookup[codes] = np.arange(codes.size, dtype=np.int32)
-    index = np.take(lookup, cell)
-    del present, lookup, cell
-    # Pixels of each cell by the pattern of their low bits: exact channel sums.
-    patterns = 1 << (3 * low)
-    full &= patterns - 1
-    full += index << (3 * low)
-    by_pattern = np.bincount(full, minlength=codes.size * patterns).reshape(-1, patterns)
-    pattern = np.arange(patterns)
-    # Each pattern's low bits per channel, and a column of ones for the count:
-    # one float product (BLAS) gives every cell's three sums and its pixels.
-    bits = [(pattern >> ((2 - c) * low)) & ((1 << low) - 1) for c in range(3)]
-    rest = np.stack(bits + [np.ones_like(pattern)], axis=1).astype(np.float64)
-    sums = by_pattern.astype(np.float64) @ rest
-    n = sums[:, 3].copy()
+    mask = np.empty(0, dtype=bool) if opaque is None else opaque.reshape(-1)
+    codes, index, sums, counts = _gather_cells(image.reshape(-1, 3), mask, CELL_BITS)
+    n = counts.astype(np.float64)
     top = np.stack([(codes >> ((2 - c) * CELL_BITS)) & ((1 << CELL_BITS) - 1) for c in range(3)],
                    axis=1)
-    colors = (top << low) + sums[:, :3] / n[:, None]
+    colors = (top << low) + sums / n[:, None]
     weights = n
-    if codes[-1] == hidden:
+    if codes[-1] == 1 << (3 * CELL_BITS):
         colors[-1] = 0.0
         weights[-1] = 0.0
-    # The index is intp: numpy converts any other index type on every take.
-    return PixelCells(index.astype(np.intp), codes, colors, weights)
+    return PixelCells(index, codes, colors, weights)

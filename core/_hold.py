@@ -17,15 +17,12 @@ of palettes or of the stable mode that uses it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
+
+from core._hold_pass import choose_pass, push_pass
 
 #: Pixels a block when gathering per-pixel colours into planes (:func:`planes_of`).
 PLANE_BLOCK = 1 << 16
-
-#: ``new_at(pixels)``: new planes at those pixel indices, or at every pixel for ``None``.
-NewPlanes = Callable[[np.ndarray | None], np.ndarray]
 
 
 def planes_of(table: np.ndarray, index: np.ndarray) -> np.ndarray:
@@ -78,39 +75,6 @@ def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.sqrt(out, out=out)
 
 
-def merged_planes(kept: np.ndarray, old: np.ndarray, new_at: NewPlanes) -> np.ndarray:
-    """Planes (3, N) that are ``old`` where ``kept``, and new at the other pixels.
-
-    On still footage most pixels are kept: then ``old`` itself is written over
-    at the others and returned (its owner lets go of it). In motion most are
-    new: the new planes are made whole and the kept pixels copied in.
-    """
-    changed = np.flatnonzero(~kept)
-    if 2 * changed.size < kept.size:
-        old[:, changed] = new_at(changed)
-        return old
-    out = new_at(None)
-    for c in range(out.shape[0]):
-        np.copyto(out[c], old[c], where=kept)
-    return out
-
-
-def merged_into(kept: np.ndarray, old: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """``old`` (3, N) with the pixels not ``kept`` taken from ``new`` (3, N), in place.
-
-    Where few pixels change (still footage) only those are copied; where most
-    do (motion) one masked copy runs over the planes. Either way no planes are
-    made: in motion that saves a 10 MB copy a 1280x720 frame.
-    """
-    moving = ~kept
-    changed = np.flatnonzero(moving)
-    if 2 * changed.size < kept.size:
-        old[:, changed] = new[:, changed]
-    else:
-        np.copyto(old, new, where=moving)
-    return old
-
-
 class PixelHold:
     """What every pixel showed, and which pixels keep showing it in the next frame.
 
@@ -155,7 +119,8 @@ class PixelHold:
         """How far what every pixel shows is from this frame's ``source``, shape (N,)."""
         return distance(source, self.shown)
 
-    def choose(self, source: np.ndarray, excess: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def choose(self, source: np.ndarray, off_screen: np.ndarray, drawn_error: np.ndarray,
+               index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Which pixels keep showing what they showed in the last frame.
 
         A pixel holds while it is still and either
@@ -164,7 +129,7 @@ class PixelHold:
           reference, not the last frame's colour: a slow fade drifts away
           from it and is drawn); or
         - what it shows is at most ``margin`` farther from its source than the
-          colour it would be drawn with now (``excess``).
+          colour it would be drawn with now.
 
         Both allowances shrink linearly with the pixel's change since the last
         frame, to nothing at ``motion``: a moving pixel takes its best colour
@@ -175,9 +140,12 @@ class PixelHold:
         ----------
         source : ndarray, shape (3, N), float32
             This frame's source colour of every pixel.
-        excess : ndarray, shape (N,)
-            How much farther from its source what the pixel shows is than the
-            colour it would be drawn with now.
+        off_screen : ndarray, shape (N,), float32
+            How far what every pixel shows is from its source (:meth:`off_source`).
+        drawn_error : ndarray, shape (m,), float32
+            How far the colour it would be drawn with now is from its source,
+            for each of ``m`` rows; pixel ``i``'s is ``drawn_error[index[i]]``.
+        index : ndarray of int, shape (N,)
 
         Returns
         -------
@@ -187,24 +155,20 @@ class PixelHold:
             (written, or held by the second rule) take this frame's colour as
             their new reference.
         """
-        still = distance(source, self.source)
-        still *= np.float32(-1.0 / self.motion)
-        still += 1.0
-        np.clip(still, 0.0, 1.0, out=still)
-        # NaN (a pixel that was transparent) compares False everywhere below.
-        anchored = distance(source, self.reference) <= np.float32(self.hold) * still
-        still *= np.float32(self.margin)
-        held = anchored | (excess <= still)
+        held = np.empty(off_screen.shape, dtype=bool)
+        anchored = np.empty(off_screen.shape, dtype=bool)
+        choose_pass(source, self.source, self.reference, off_screen, drawn_error, index,
+                    np.float32(self.hold), np.float32(self.margin),
+                    np.float32(-1.0 / self.motion), held, anchored)
         return held, anchored
 
-    def push(self, source: np.ndarray, words: np.ndarray, drawn_at: NewPlanes,
+    def push(self, source: np.ndarray, words: np.ndarray, drawn: np.ndarray, index: np.ndarray,
              held: np.ndarray | None = None, anchored: np.ndarray | None = None,
              hidden: np.ndarray | None = None) -> None:
         """Record a frame: the held pixels keep their colours, the others take the new ones.
 
-        The hold's planes are rewritten in place where pixels change (on still
-        footage that saves two 10 MB copies a 1280x688 frame), and ``source``
-        and ``words`` are kept, not copied.
+        The hold's planes are rewritten in place where pixels change, and
+        ``source`` and ``words`` are kept, not copied.
 
         Parameters
         ----------
@@ -212,20 +176,19 @@ class PixelHold:
             The frame's source colours.
         words : ndarray of uint32, shape (N,)
             What the frame draws; held pixels are set to what they show.
-        drawn_at : callable
-            ``drawn_at(pixels)``: the colours drawn at those pixels (or at
-            every pixel for ``None``), as planes.
+        drawn : ndarray, shape (m, 3), float32
+            The colours drawn, a row each: pixel ``i`` is drawn ``drawn[index[i]]``.
+        index : ndarray of int, shape (N,)
         held, anchored : ndarray of bool, shape (N,), optional
             From :meth:`choose`; ``None`` when no pixel holds.
         hidden : ndarray of bool, shape (N,), optional
             Transparent pixels: they take NaN, which never holds.
         """
         if held is None:
-            self.shown, self.reference = drawn_at(None), source
+            self.shown, self.reference = planes_of(drawn, index), source
         else:
-            np.copyto(words, self.words, where=held)
-            self.shown = merged_planes(held, self.shown, drawn_at)
-            self.reference = merged_into(anchored & held, self.reference, source)
+            push_pass(held, anchored, words, self.words, self.shown, self.reference, source,
+                      np.ascontiguousarray(drawn, dtype=np.float32), index)
         self.source, self.words = source, words
         if hidden is not None:
             for planes in (self.reference, self.shown, self.source):

@@ -40,6 +40,7 @@ from core._cluster import assign, blas_threads
 from core._cuts import CUT_BITS, coarse_histogram, is_cut
 from core._histogram import ColorHistogram, PixelCells, color_histogram, pixel_cells
 from core._hold import PixelHold, planes_of
+from core._hold_pass import drawn_counts
 from core._prefetch import prefetched
 from core._quantize import QuantizeOptions, palette_colors
 from core._result import QuantizeResult, paint_words, result_from_labels, unpack_words
@@ -240,11 +241,7 @@ class HeldPixels(_Stepper):
         entry_din = palette_din[cell_entry]
         words = paint_words(colors, labels)
         hidden = None if frame.opaque is None else ~frame.opaque.reshape(-1)
-        self.hold.push(
-            frame.source, words,
-            lambda pixels: planes_of(entry_din, index if pixels is None else index[pixels]),
-            held, anchored, hidden,
-        )
+        self.hold.push(frame.source, words, entry_din, index, held, anchored, hidden)
         self.remember(frame, fitted, shown)
         counts = np.bincount(cell_entry, weights=frame.cells.counts, minlength=len(colors))
         result = result_from_labels(
@@ -275,9 +272,7 @@ class HeldPixels(_Stepper):
             return None, None
         gap = frame.cell_din - palette_din[cell_entry]
         cell_error = np.sqrt(np.einsum("ij,ij->i", gap, gap))
-        # How much worse what is on screen shows each pixel than its entry now.
-        off_screen -= np.take(cell_error, frame.cells.index)
-        held, anchored = self.hold.choose(frame.source, off_screen)
+        held, anchored = self.hold.choose(frame.source, off_screen, cell_error, frame.cells.index)
         if frame.opaque is not None:
             held &= frame.opaque.reshape(-1)
         return (held, anchored) if held.any() else (None, None)
@@ -286,8 +281,9 @@ class HeldPixels(_Stepper):
                             held: np.ndarray, palette_din: np.ndarray) -> np.ndarray:
         # The pixels' labels once an entry the drawn pixels hardly use is given up
         # (entry_to_drop): its cells take their nearest other entry (in place).
-        drawn = ~held if frame.opaque is None else ~held & frame.opaque.reshape(-1)
-        rare = entry_to_drop(labels[drawn], len(palette_din), len(self.options.locked))
+        skipped = held if frame.opaque is None else held | ~frame.opaque.reshape(-1)
+        use = drawn_counts(labels, skipped, len(palette_din))
+        rare = entry_to_drop(use, len(self.options.locked))
         if rare is None:
             return labels
         moved = np.flatnonzero(cell_entry == rare)

@@ -216,7 +216,7 @@ def moved_centers(held: np.ndarray, fitted: np.ndarray, dead_band: float) -> np.
     return np.linalg.norm(fitted - held, axis=1) > dead_band
 
 
-def entry_to_drop(drawn_labels: np.ndarray, k: int, locked: int = 0) -> int | None:
+def entry_to_drop(use: np.ndarray, locked: int = 0) -> int | None:
     """The palette entry a frame gives up so that its GIF codes are a bit shorter, or None.
 
     A frame that holds pixels needs a transparent index besides the entries its
@@ -233,10 +233,9 @@ def entry_to_drop(drawn_labels: np.ndarray, k: int, locked: int = 0) -> int | No
 
     Parameters
     ----------
-    drawn_labels : ndarray of uint8
-        The labels of the pixels the frame draws (not held, not transparent).
-    k : int
-        Entries in the palette.
+    use : ndarray of int, shape (k,)
+        How many of the pixels the frame draws (not held, not transparent)
+        use each of the palette's ``k`` entries.
     locked : int
         The first ``locked`` entries are locked colours.
 
@@ -245,10 +244,9 @@ def entry_to_drop(drawn_labels: np.ndarray, k: int, locked: int = 0) -> int | No
     int or None
         The entry to give up.
     """
-    use = np.bincount(drawn_labels, minlength=k)
     used = int(np.count_nonzero(use))
     free = np.flatnonzero(use[locked:]) + locked
     if used < 4 or used & (used - 1) or free.size == 0:
         return None
     rare = int(free[np.argmin(use[free])])
-    return rare if use[rare] <= RARE_SHARE * drawn_labels.size else None
+    return rare if use[rare] <= RARE_SHARE * use.sum() else None
