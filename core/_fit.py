@@ -51,7 +51,7 @@ from core.units import file_size
 #: second encode.
 AIM = 0.95
 #: A prediction within this share below the aim ends the search.
-CLOSE = 0.06
+CLOSE = 0.03
 #: Predictions of the sample per search after level 0: as a rule at most ROUNDS,
 #: more (up to MAX_ROUNDS) while the best under the goal is below FAR of it.
 ROUNDS, MAX_ROUNDS, FAR = 4, 8, 0.8
