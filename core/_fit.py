@@ -70,7 +70,7 @@ NARROW = 0.25
 #: Prior exponent of a GIF's size against its width (1.7 on the shared
 #: 1280x688 clip: a little under the pixels' 2, as larger frames compress
 #: better), and widths tried at most, the narrowest last.
-WIDTH_SLOPE, WIDTH_TRIES = 1.7, 3
+WIDTH_SLOPE, WIDTH_TRIES = 1.7, 4
 #: Full encodes at most: the first, and two corrected after an overshoot.
 ENCODES = 3
 #: Each encode after an overshoot aims this much lower again.
@@ -305,7 +305,8 @@ class Search:
     def _by_width(self, least: Plan, goal: float, why: str):
         # Stage 4: the widest frames at which the colours fit, from a power law of
         # size against width: first with the prior slope, then with the slope
-        # through the widest tried (each try decodes a sample); the narrowest last.
+        # through the last tried, each aiming a little lower (each try decodes a
+        # sample); the narrowest last.
         width = self.facts(least.part)[1]
         narrow = max(MIN_WIDTH, int(math.ceil(width * WIDTH_FLOOR)))
         if narrow >= width:
@@ -314,6 +315,7 @@ class Search:
         for attempt in range(WIDTH_TRIES):
             w = min(w - 1, int(width * (aim / least.predicted.bytes) ** (1 / slope)))
             w = narrow if attempt == WIDTH_TRIES - 1 else max(narrow, w)
+            aim *= 1 - CLOSE
             plan = self.colours(replace(least.part, width=w), goal)
             if plan is not None:
                 return replace(plan, reason=f"{why}: the width was lowered to {w} px"), \
