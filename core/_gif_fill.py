@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
+from numba import njit
 
 from core._cluster import assign
 from core._gif_blocks import image_data, table_bits
@@ -187,6 +188,12 @@ def box_indices(
     shows : ndarray of uint32, shape (h, w)
         What the drawn pixels show once decoded (``codes``, unless a colour had no room).
     """
+    used = _used_entries(codes, drawn, labels, color_codes(colors))
+    if used is not None:  # every drawn pixel shows its label's colour: one pass each way
+        renumber = (np.cumsum(used) - 1).astype(np.uint8)
+        transparent_index = int(used.sum()) if needs_transparent else None
+        indices = _box_indices(drawn, labels, renumber, transparent_index or 0)
+        return indices, colors[used], transparent_index, codes
     entry = labels[drawn].astype(np.intp)
     wanted = codes[drawn]
     shows = codes
@@ -209,6 +216,31 @@ def box_indices(
     indices = np.full(codes.shape, transparent_index or 0, dtype=np.uint8)
     indices[drawn] = renumber[entry]
     return indices, table, transparent_index, shows
+
+
+@njit(cache=True, nogil=True)
+def _used_entries(codes, drawn, labels, palette_codes):
+    # The entries the drawn pixels use, or None when one shows another colour
+    # than its label's (then box_indices takes the general way).
+    used = np.zeros(palette_codes.shape[0], dtype=np.bool_)
+    for i in range(codes.shape[0]):
+        for j in range(codes.shape[1]):
+            if drawn[i, j]:
+                label = labels[i, j]
+                if palette_codes[label] != codes[i, j]:
+                    return None
+                used[label] = True
+    return used
+
+
+@njit(cache=True, nogil=True)
+def _box_indices(drawn, labels, renumber, transparent_index):
+    # Each drawn pixel's renumbered label, the others the transparent index.
+    out = np.empty(drawn.shape, dtype=np.uint8)
+    for i in range(drawn.shape[0]):
+        for j in range(drawn.shape[1]):
+            out[i, j] = renumber[labels[i, j]] if drawn[i, j] else transparent_index
+    return out
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from scipy.optimize import linear_sum_assignment
 
 from core._cluster import geometric_medians, kmedians
@@ -56,11 +57,20 @@ def refit_weights(cells: PixelCells, off_screen: np.ndarray,
     ndarray, shape (m,)
         A weight per cell, 0 for cells shown well.
     """
-    needs_colour = off_screen > REFIT
-    if opaque is not None:
-        needs_colour &= opaque.reshape(-1)
-    # Counted as weights: gathering those pixels' cells first costs more.
-    return np.bincount(cells.index, weights=needs_colour, minlength=len(cells.codes))
+    mask = np.empty(0, dtype=bool) if opaque is None else opaque.reshape(-1)
+    return _counts_over(cells.index, off_screen, np.float32(REFIT), mask, len(cells.codes))
+
+
+@njit(cache=True, nogil=True)
+def _counts_over(index, values, threshold, opaque, m):
+    # Per row of ``index``: its pixels whose value is over ``threshold`` (and
+    # opaque, when the mask is not empty), as float64 like a weighted bincount.
+    counts = np.zeros(m, dtype=np.float64)
+    masked = opaque.shape[0] > 0
+    for i in range(index.shape[0]):
+        if values[i] > threshold and (not masked or opaque[i]):
+            counts[index[i]] += 1.0
+    return counts
 
 
 def fit_centers(colors: np.ndarray, weights: np.ndarray, k: int, options: QuantizeOptions,
