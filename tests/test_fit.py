@@ -11,7 +11,9 @@ from PIL import Image
 from skimage import data
 
 import core
+from core._fit import _read_between
 from core._fit_plan import FLICKER_CAP, HOLDS, K_FLOOR, Ladder, gif_rates
+from core._fit_sample import Prediction
 from core.units import parse_size
 
 
@@ -170,3 +172,30 @@ def test_sizes_are_read_in_decimal_units_unless_binary_is_named(text, n):
 def test_a_size_that_is_not_one_is_refused(text):
     with pytest.raises(ValueError):
         parse_size(text)
+
+
+def test_the_width_goes_down_last_and_spends_the_budget(clip, whole, tmp_path):
+    least = core.convert(clip, tmp_path / "k16.gif", K_FLOOR, hold=4.0, hysteresis=5.0)
+    target = int(0.4 * least.bytes)
+    report = core.convert(clip, tmp_path / "w.gif", max_bytes=target)
+    assert report.bytes <= target and report.fit.fps == 10 and report.width < 160
+    assert "width was lowered" in report.fit.reason
+    # Not the narrowest frames with a budget to spare: the widest that fit.
+    assert report.width > 40 and report.bytes >= 0.8 * target
+
+
+def test_a_level_between_two_close_predictions_is_read_off_their_line():
+    low, high = Prediction(1000, 100, 10.0, 0.1, 2.0), Prediction(1200, 100, 12.0, 0.3, 1.0)
+    level, read = _read_between([(0.0, low), (0.5, high)], 0.25)
+    assert level == 0.25 and read.bytes == 1096  # the geometric mean: log bytes is linear
+    assert read.flicker == pytest.approx(0.2) and read.mean_delta_e == pytest.approx(1.5)
+    far = Prediction(1300, 100, 13.0, 0.3, 1.0)
+    assert _read_between([(0.0, low), (0.5, far)], 0.25) is None  # too far apart to trust
+    assert _read_between([(0.8, low), (1.2, high)], 1.1) is None  # across the bend
+    assert _read_between([(0.0, low)], 0.25) is None
+
+
+def test_a_settled_level_has_the_same_settings():
+    ladder = Ladder(16, 255)
+    for x in np.linspace(0, ladder.top, 41):
+        assert ladder.at(ladder.settled(x)) == ladder.at(x)
