@@ -54,7 +54,7 @@ AIM = 0.95
 CLOSE = 0.03
 #: Predictions of the sample per search after level 0: as a rule at most ROUNDS,
 #: more (up to MAX_ROUNDS) while the best under the goal is below FAR of it.
-ROUNDS, MAX_ROUNDS, FAR = 4, 8, 0.8
+ROUNDS, MAX_ROUNDS, FAR = 4, 8, 0.9
 #: Prior slopes of log(bytes): against log(k) on levels 0 to 1, and a level of
 #: the hold above (on the shared clips: 0.31 to 0.52, and 0.06 to 0.13); only
 #: the first guess uses them.
@@ -379,7 +379,8 @@ def _next_level(points, goal: float, top: float) -> float | None:
     # pieces (colours, then hold), so a bracket or a slope across it predicts
     # level 1 first; within a piece, log(bytes) is interpolated through the bracket's
     # points to the middle of the band aimed at (inverse quadratic, else the
-    # secant), kept off the bracket's ends so that it always shrinks.
+    # secant), kept off the bracket's ends so that it always shrinks, or the
+    # bracket is halved when that shrinks it too slowly.
     target = math.log((1 - CLOSE / 2) * goal)
     lo = max((q for q in points if q[1].bytes <= goal), key=lambda q: q[0])
     over = [q for q in points if q[1].bytes > goal]
@@ -399,6 +400,10 @@ def _next_level(points, goal: float, top: float) -> float | None:
         return 1.0
     if hi[0] - lo[0] < 1e-3:
         return None
+    if len(points) >= 3 and len({q[1].bytes > goal for q in points[-2:]}) == 1:
+        # The last two landed on one side: where the curve flattens (a source of
+        # few colours) interpolation creeps along it, so bisect, as Brent does.
+        return (lo[0] + hi[0]) / 2
     inside = [q for q in points if lo[0] <= q[0] <= hi[0]]
     x = _inverse_quadratic(inside[-3:], target) if len(inside) >= 3 else None
     if x is None or not lo[0] < x < hi[0]:
