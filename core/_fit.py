@@ -63,10 +63,12 @@ SLOPES = (0.4, 0.11)
 #: log) is taken at level 1.
 SNAP = 0.9
 #: A level between two predicted ones whose sizes are within this share of each
-#: other (on one side of level 1) is read off the line between them, not
-#: predicted: on so short a stretch of these smooth curves the line is within
-#: a per cent or two, and a prediction costs about a fifth of an encode.
-NARROW = 0.25
+#: other and whose levels are within NARROW_LEVELS (on one side of level 1) is
+#: read off the line between them, not predicted: on so short a stretch of these
+#: smooth curves the line is within a per cent or two (0.6 % on the seed GIF,
+#: whose size flattens towards 255 colours), and a prediction costs about a
+#: fifth of an encode.
+NARROW, NARROW_LEVELS = 0.25, 0.25
 #: Prior exponent of a GIF's size against its width (1.7 on the shared
 #: 1280x688 clip: a little under the pixels' 2, as larger frames compress
 #: better), and widths tried at most, the narrowest last.
@@ -414,17 +416,26 @@ def _next_level(points, goal: float, top: float) -> float | None:
 
 def _read_between(points, x: float) -> tuple[float, Prediction] | None:
     # (x, its prediction read off the line between the predicted levels on
-    # either side: log bytes, flicker and colour error linear in the level),
-    # or None when they are not within NARROW of each other or straddle level 1.
+    # either side: log bytes, flicker and colour error linear in the level,
+    # the size made an upper bound where the curve bends down),
+    # or None when they are not within NARROW (and NARROW_LEVELS) of each other
+    # or straddle level 1.
     below = [q for q in points if q[0] <= x]
     above = [q for q in points if q[0] > x]
     if not below or not above:
         return None
     (x0, p0), (x1, p1) = max(below, key=lambda q: q[0]), min(above, key=lambda q: q[0])
-    if p1.bytes > (1 + NARROW) * p0.bytes or x0 < 1.0 < x1:
+    if p1.bytes > (1 + NARROW) * p0.bytes or x1 - x0 > NARROW_LEVELS or x0 < 1.0 < x1:
         return None
     t = (x - x0) / (x1 - x0)
     size = math.exp((1 - t) * math.log(p0.bytes) + t * math.log(p1.bytes))
+    left = [q for q in points if q[0] < x0]
+    if left:
+        # Where the curve bends down (a steeper chord on the left) the line runs
+        # below it: the left chord's slope bounds it from above instead.
+        xl, pl = max(left, key=lambda q: q[0])
+        slope = math.log(p0.bytes / pl.bytes) / (x0 - xl)
+        size = max(size, min(p1.bytes, p0.bytes * math.exp(slope * (x - x0))))
     return x, Prediction(
         int(math.ceil(size)), p0.first, (1 - t) * p0.per_frame + t * p1.per_frame,
         (1 - t) * p0.flicker + t * p1.flicker,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 
@@ -11,9 +12,10 @@ from PIL import Image
 from skimage import data
 
 import core
-from core._fit import _read_between
+from core._fit import Search, _read_between
 from core._fit_plan import FLICKER_CAP, HOLDS, K_FLOOR, Ladder, gif_rates
 from core._fit_sample import Prediction
+from core._part import Part
 from core.units import parse_size
 
 
@@ -186,16 +188,42 @@ def test_the_width_goes_down_last_and_spends_the_budget(clip, whole, tmp_path):
 
 def test_a_level_between_two_close_predictions_is_read_off_their_line():
     low, high = Prediction(1000, 100, 10.0, 0.1, 2.0), Prediction(1200, 100, 12.0, 0.3, 1.0)
-    level, read = _read_between([(0.0, low), (0.5, high)], 0.25)
-    assert level == 0.25 and read.bytes == 1096  # the geometric mean: log bytes is linear
+    level, read = _read_between([(0.0, low), (0.2, high)], 0.1)
+    assert level == 0.1 and read.bytes == 1096  # the geometric mean: log bytes is linear
     assert read.flicker == pytest.approx(0.2) and read.mean_delta_e == pytest.approx(1.5)
     far = Prediction(1300, 100, 13.0, 0.3, 1.0)
-    assert _read_between([(0.0, low), (0.5, far)], 0.25) is None  # too far apart to trust
-    assert _read_between([(0.8, low), (1.2, high)], 1.1) is None  # across the bend
-    assert _read_between([(0.0, low)], 0.25) is None
+    assert _read_between([(0.0, low), (0.2, far)], 0.1) is None  # too far apart in size
+    assert _read_between([(0.0, low), (0.5, high)], 0.25) is None  # ... or in level
+    assert _read_between([(0.9, low), (1.1, high)], 1.05) is None  # across the bend
+    assert _read_between([(0.0, low)], 0.1) is None
+    # Where the curve bends down (steeper on the left) the read is an upper bound.
+    steep = Prediction(500, 100, 5.0, 0.0, 3.0)
+    _, bent = _read_between([(-0.2, steep), (0.0, low), (0.2, high)], 0.1)
+    assert bent.bytes == 1200
 
 
 def test_a_settled_level_has_the_same_settings():
     ladder = Ladder(16, 255)
     for x in np.linspace(0, ladder.top, 41):
         assert ladder.at(ladder.settled(x)) == ladder.at(x)
+
+
+@pytest.mark.parametrize("bend", [1.0, 3.0, 6.0])
+def test_the_search_spends_the_budget_where_the_size_flattens(bend):
+    # A source of few colours: the size grows fast with the first colours, then
+    # hardly at all (the seed GIF's curve). Interpolation alone crept along the
+    # flat part and ran out of rounds at 2 colours.
+    def size(level):
+        return 0.7e6 + 4.1e6 * (1 - math.exp(-bend * min(level, 1.0)))
+
+    class Curve(Search):
+        def facts(self, part):
+            return 20.0, 500
+
+        def predict(self, part, level):
+            return Prediction(int(size(level)), 0, 0.0, 0.0, 0.0)
+
+    ladder = Ladder(2, 255)
+    goal = 0.9 * size(1.0)
+    plan = Curve(None, ladder, "colours", int(goal / 0.95)).colours(Part(), goal)
+    assert size(plan.level) <= goal and size(plan.level) >= 0.9 * goal
