@@ -73,6 +73,9 @@ NARROW, NARROW_LEVELS = 0.25, 0.25
 #: 1280x688 clip: a little under the pixels' 2, as larger frames compress
 #: better), and widths tried at most, the narrowest last.
 WIDTH_SLOPE, WIDTH_TRIES = 1.7, 4
+#: Two predictions over the goal within this share of each other: the size is
+#: flat there, and the next level halves the bracket (:func:`_next_level`).
+FLAT = 0.03
 #: Full encodes at most: the first, and two corrected after an overshoot.
 ENCODES = 3
 #: Each encode after an overshoot aims this much lower again.
@@ -381,8 +384,10 @@ def _next_level(points, goal: float, top: float) -> float | None:
     # pieces (colours, then hold), so a bracket or a slope across it predicts
     # level 1 first; within a piece, log(bytes) is interpolated through the bracket's
     # points to the middle of the band aimed at (inverse quadratic, else the
-    # secant), kept off the bracket's ends so that it always shrinks, or the
-    # bracket is halved when that shrinks it too slowly.
+    # secant), kept off the bracket's ends so that it always shrinks. Where the
+    # size flattens (a source of few colours: the last two predictions over the
+    # goal and within FLAT of each other) interpolation creeps along the flat
+    # part, so the bracket is halved instead, as Brent's method does.
     target = math.log((1 - CLOSE / 2) * goal)
     lo = max((q for q in points if q[1].bytes <= goal), key=lambda q: q[0])
     over = [q for q in points if q[1].bytes > goal]
@@ -402,9 +407,8 @@ def _next_level(points, goal: float, top: float) -> float | None:
         return 1.0
     if hi[0] - lo[0] < 1e-3:
         return None
-    if len(points) >= 3 and len({q[1].bytes > goal for q in points[-2:]}) == 1:
-        # The last two landed on one side: where the curve flattens (a source of
-        # few colours) interpolation creeps along it, so bisect, as Brent does.
+    (_, a), (_, b) = points[-2:]
+    if min(a.bytes, b.bytes) > goal and max(a.bytes, b.bytes) <= (1 + FLAT) * min(a.bytes, b.bytes):
         return (lo[0] + hi[0]) / 2
     inside = [q for q in points if lo[0] <= q[0] <= hi[0]]
     x = _inverse_quadratic(inside[-3:], target) if len(inside) >= 3 else None
