@@ -10,9 +10,10 @@ reference, or what it shows is nearly as good as the best colour now. Both
 allowances shrink as the pixel moves, so motion is drawn at once.
 
 The colours live in a perceptual space (the ``"stable"`` mode uses DIN99o, so
-distances follow CIEDE2000), as three float32 planes of shape (3, N): each
-step then runs over one contiguous plane at a time. This module knows nothing
-of palettes or of the stable mode that uses it.
+distances follow CIEDE2000), as three float32 planes of shape (3, N); the
+choice and the record are one compiled pass each over the pixels
+(:mod:`core._hold_pass`). This module knows nothing of palettes or of the
+stable mode that uses it.
 """
 
 from __future__ import annotations
