@@ -21,6 +21,19 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
+def _distance(a, b, i):
+    # Pixel i's distance between two plane sets, summed as core._hold.distance
+    # sums it (d0², + d1², + d2², in float32), then its root.
+    d = a[0, i] - b[0, i]
+    acc = d * d
+    d = a[1, i] - b[1, i]
+    acc += d * d
+    d = a[2, i] - b[2, i]
+    acc += d * d
+    return np.sqrt(acc)
+
+
+@njit(cache=True, nogil=True)
 def choose_pass(source, last, reference, off_screen, drawn_error, index, hold, margin, slope,
                 held, anchored):
     """Fill ``held`` and ``anchored`` (bool, shape (N,)) as :meth:`PixelHold.choose` states.
@@ -39,26 +52,13 @@ def choose_pass(source, last, reference, off_screen, drawn_error, index, hold, m
     """
     one, zero = np.float32(1.0), np.float32(0.0)
     for i in range(source.shape[1]):
-        # The distances as core._hold.distance sums them: d0², + d1², + d2².
-        d = source[0, i] - last[0, i]
-        acc = d * d
-        d = source[1, i] - last[1, i]
-        acc += d * d
-        d = source[2, i] - last[2, i]
-        acc += d * d
-        still = np.sqrt(acc) * slope + one
+        still = _distance(source, last, i) * slope + one
         if still < zero:
             still = zero
         elif still > one:
             still = one
-        d = source[0, i] - reference[0, i]
-        acc = d * d
-        d = source[1, i] - reference[1, i]
-        acc += d * d
-        d = source[2, i] - reference[2, i]
-        acc += d * d
         # NaN (a pixel that was transparent) compares False.
-        anchor = np.sqrt(acc) <= hold * still
+        anchor = _distance(source, reference, i) <= hold * still
         excess = off_screen[i] - drawn_error[index[i]]
         anchored[i] = anchor
         held[i] = anchor or excess <= still * margin
