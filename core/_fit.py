@@ -241,9 +241,10 @@ class Search:
         (inverse quadratic interpolation, as in Brent's method, kept inside
         the bracket), until a prediction lands within :data:`CLOSE` under the
         goal, or the bracket is so narrow that its ends give the next level's
-        size (:func:`_read_between`). After :data:`ROUNDS` predictions it stops once the best level
-        under the goal is within :data:`FAR` of it, and after
-        :data:`MAX_ROUNDS` in any case. The best level under the goal is kept.
+        size (:func:`_read_between`). After :data:`ROUNDS` predictions it stops
+        once the best level under the goal is within :data:`FAR` of it, and
+        after :data:`MAX_ROUNDS` in any case. The best level under the goal is
+        kept.
         """
         top, rate = self.ladder.top, self.facts(part)[0]
         points = [(0.0, self.predict(part, 0.0))]
@@ -254,7 +255,8 @@ class Search:
         x = min(top, _guess(self.ladder, points[0][1].bytes, goal))
         # Near the colours' top the guess is taken to the top itself, where the
         # curve bends: predicting it is needed anyway to go past it or back.
-        x = (1.0 if x >= SNAP else x) if top >= 1.0 else x
+        if top >= 1.0 and x >= SNAP:
+            x = 1.0
         for done in range(1, MAX_ROUNDS + 1):
             points.append((x, self.predict(part, x)))
             under = max((q for q in points if q[1].bytes <= goal), key=lambda q: q[0])
@@ -274,8 +276,8 @@ class Search:
     def _still_enough(self, plan: Plan) -> Plan:
         # The plan, or the lightest hold between level 1 and its level whose
         # sample flicker is at most FLICKER_CAP: one level interpolated on the
-        # flicker and predicted (a second one halves the step at a tenth of an
-        # encode, and the flicker moves little between holds so close).
+        # flicker and predicted (a second one would halve the step at a fifth of
+        # an encode, and the flicker moves little between holds so close).
         if not plan.predicted.flicker > FLICKER_CAP:  # NaN: nothing stays still
             return plan
         low, high = (1.0, self.predict(plan.part, 1.0)), (plan.level, plan.predicted)
@@ -382,12 +384,12 @@ def _next_level(points, goal: float, top: float) -> float | None:
     # The next level to predict, inside the bracket of the best level under the
     # goal and the lowest over it. Level 1 splits the levels in two smooth
     # pieces (colours, then hold), so a bracket or a slope across it predicts
-    # level 1 first; within a piece, log(bytes) is interpolated through the bracket's
-    # points to the middle of the band aimed at (inverse quadratic, else the
-    # secant), kept off the bracket's ends so that it always shrinks. Where the
-    # size flattens (a source of few colours: the last two predictions over the
-    # goal and within FLAT of each other) interpolation creeps along the flat
-    # part, so the bracket is halved instead, as Brent's method does.
+    # level 1 first; within a piece, log(bytes) is interpolated through the
+    # bracket's points to the middle of the band aimed at (inverse quadratic,
+    # else the secant), kept off the bracket's ends so that it always shrinks.
+    # Where the size flattens (a source of few colours: the last two
+    # predictions over the goal and within FLAT of each other) interpolation
+    # creeps along the flat part, so the bracket is halved, as Brent's method does.
     target = math.log((1 - CLOSE / 2) * goal)
     lo = max((q for q in points if q[1].bytes <= goal), key=lambda q: q[0])
     over = [q for q in points if q[1].bytes > goal]
@@ -407,8 +409,8 @@ def _next_level(points, goal: float, top: float) -> float | None:
         return 1.0
     if hi[0] - lo[0] < 1e-3:
         return None
-    (_, a), (_, b) = points[-2:]
-    if min(a.bytes, b.bytes) > goal and max(a.bytes, b.bytes) <= (1 + FLAT) * min(a.bytes, b.bytes):
+    last = sorted(q[1].bytes for q in points[-2:])
+    if last[0] > goal and last[1] <= (1 + FLAT) * last[0]:
         return (lo[0] + hi[0]) / 2
     inside = [q for q in points if lo[0] <= q[0] <= hi[0]]
     x = _inverse_quadratic(inside[-3:], target) if len(inside) >= 3 else None

@@ -188,7 +188,8 @@ def box_indices(
     shows : ndarray of uint32, shape (h, w)
         What the drawn pixels show once decoded (``codes``, unless a colour had no room).
     """
-    used = _used_entries(codes, drawn, labels, color_codes(colors))
+    palette_codes = color_codes(colors)
+    used = _used_entries(codes, drawn, labels, palette_codes)
     if used is not None:  # every drawn pixel shows its label's colour: one pass each way
         renumber = (np.cumsum(used) - 1).astype(np.uint8)
         transparent_index = int(used.sum()) if needs_transparent else None
@@ -197,7 +198,7 @@ def box_indices(
     entry = labels[drawn].astype(np.intp)
     wanted = codes[drawn]
     shows = codes
-    off_palette = color_codes(colors)[entry] != wanted
+    off_palette = palette_codes[entry] != wanted
     if off_palette.any():
         extra, inverse = np.unique(wanted[off_palette], return_inverse=True)
         if len(colors) + len(extra) < 256:

@@ -315,7 +315,7 @@ def _gather_cells(pixels, opaque, bits):
     # A pixel not ``opaque`` (when the mask is not empty) goes to the cell
     # past the last, with no low bits. The sums are exact integers.
     low, hidden, masked = 8 - bits, 1 << (3 * bits), opaque.shape[0] > 0
-    cell = np.empty(pixels.shape[0], dtype=np.int64)
+    cell = np.empty(pixels.shape[0], dtype=np.int32)
     present = np.zeros(hidden + 1, dtype=np.bool_)
     for i in range(pixels.shape[0]):
         c = hidden
@@ -325,7 +325,7 @@ def _gather_cells(pixels, opaque, bits):
         cell[i] = c
         present[c] = True
     codes = np.flatnonzero(present).astype(np.int32)
-    lookup = np.empty(hidden + 1, dtype=np.int64)
+    lookup = np.empty(hidden + 1, dtype=np.int32)  # 8 MB over every possible cell
     lookup[codes] = np.arange(codes.size)
     index = np.empty(pixels.shape[0], dtype=np.intp)
     sums = np.zeros((codes.size, 3), dtype=np.int64)

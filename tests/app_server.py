@@ -7,6 +7,7 @@ API; Playwright's browser download does not work on these machines.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -15,8 +16,15 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
+#: The marks of a test that drives the page in Chromium (skipped where it is absent).
+BROWSER_TEST = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is absent"),
+]
 BROWSER_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

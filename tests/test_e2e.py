@@ -8,17 +8,14 @@ Also opens hostile and shared addresses, and draws a transfer's 3D views.
 
 from __future__ import annotations
 
-import os
 import re
 import urllib.parse
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 import core
 from tests.app_server import (
-    CHROMIUM,
+    BROWSER_TEST,
     MAIN_UPLOADER,
     ROOT,
     chromium,
@@ -30,10 +27,7 @@ from tests.conftest import data_path, own_clip
 
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is absent"),
-]
+pytestmark = BROWSER_TEST
 
 
 @contextmanager

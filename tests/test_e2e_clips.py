@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 
 import numpy as np
 import pytest
@@ -19,7 +18,7 @@ from PIL import Image
 import core
 from bench.make_clip import frame, montage
 from tests.app_server import (
-    CHROMIUM,
+    BROWSER_TEST,
     MAIN_UPLOADER,
     ROOT,
     chromium,
@@ -31,10 +30,7 @@ from tests.app_server import (
 
 SCREENSHOT = ROOT / "docs" / "compare-720p.png"
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is absent"),
-]
+pytestmark = BROWSER_TEST
 
 #: Every panel of the player: its title, the frame it shows and its pixels (as PNG, base64).
 PANELS = """() => {

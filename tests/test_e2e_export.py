@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-
-import pytest
 
 import core
 from tests.app_server import (
-    CHROMIUM,
+    BROWSER_TEST,
     MAIN_UPLOADER,
     chromium,
     no_errors,
@@ -18,10 +15,7 @@ from tests.app_server import (
     wait_idle,
 )
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is absent"),
-]
+pytestmark = BROWSER_TEST
 
 
 def test_a_clip_is_compared_on_a_preview_and_exported_full_size(tmp_path, large_clip):

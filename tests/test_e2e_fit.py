@@ -6,14 +6,13 @@ download appeared), for a person to look at.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 import core
 from tests.app_server import (
-    CHROMIUM,
+    BROWSER_TEST,
     MAIN_UPLOADER,
     chromium,
     no_errors,
@@ -23,11 +22,7 @@ from tests.app_server import (
 )
 from tests.conftest import ROOT, data_path
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is absent"),
-]
+pytestmark = [*BROWSER_TEST, pytest.mark.slow]
 SHOT = ROOT / "docs" / "fit-size.png"
 
 

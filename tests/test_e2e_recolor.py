@@ -10,7 +10,6 @@ with the edit). Then the sample animation: an edit shows a recoloured GIF.
 from __future__ import annotations
 
 import io
-import os
 import re
 import time
 
@@ -23,14 +22,11 @@ from bench import recolor_targets as targets
 from core import Palette
 from core.colorspace import to_space
 from core.samples import SAMPLES, load_sample
-from tests.app_server import CHROMIUM, ROOT, chromium, no_errors, open_page, wait_idle
+from tests.app_server import BROWSER_TEST, ROOT, chromium, no_errors, open_page, wait_idle
 
 SCREENSHOT = ROOT / "docs" / "recolor.png"
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is absent"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture()
