@@ -184,7 +184,7 @@ def _ladder(job: Job, k, knobs: StableKnobs, options: dict, max_bytes, fit_by: s
     fixed = job.mode != "stable" or "hold" in options or "hysteresis" in options
     ladder = Ladder(min(low, top), top, damping=knobs.damping,
                     cut_threshold=knobs.cut_threshold)
-    return replace(ladder, holds=((knobs.hold, knobs.hysteresis),)) if fixed else ladder
+    return replace(ladder, holds=((knobs.hold, knobs.hysteresis),), heavy=None) if fixed else ladder
 
 
 def _output_format(destination, format: str | None) -> str:

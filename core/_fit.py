@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 
 from core._encode import ConvertReport, CountingFile, Job, encode
 from core._fit_plan import (
+    EXACT,
     FIT_BY,
     FLICKER_CAP,
     MIN_WIDTH,
@@ -101,6 +102,9 @@ class Plan:
         Why these settings, in words.
     capped : bool
         The hold was kept heavier than the budget allows, for flicker.
+    still : bool
+        The heavy hold, for colours as good as exact
+        (:data:`core._fit_plan.EXACT`); at most level 1.
     """
 
     part: Part
@@ -109,6 +113,7 @@ class Plan:
     rate: float
     reason: str = ""
     capped: bool = False
+    still: bool = False
 
 
 def fit_and_encode(job: Job, max_bytes: int, ladder: Ladder, part: Part, fit_by: str, out,
@@ -141,7 +146,7 @@ def fit_and_encode(job: Job, max_bytes: int, ladder: Ladder, part: Part, fit_by:
         made = []
         for attempt in range(ENCODES):
             path = files.enter_context(private_file())
-            k, knobs = ladder.at(plan.level)
+            k, knobs = ladder.at(plan.level, plan.still)
             search.let_go()
             with open(path, "wb") as fh:
                 report = encode(job, k, knobs, plan.part, CountingFile(fh), progress)
@@ -197,9 +202,9 @@ class Search:
             self.sample(part)
         return self._facts[part]
 
-    def predict(self, part: Part, level: float) -> Prediction:
-        """The (scaled) prediction of ``level`` on ``part``."""
-        k, knobs = self.ladder.at(level)
+    def predict(self, part: Part, level: float, still: bool = False) -> Prediction:
+        """The (scaled) prediction of ``level`` on ``part`` (``still``: see :class:`Plan`)."""
+        k, knobs = self.ladder.at(level, still)
         if (part, k, knobs) not in self._made:
             self._made[part, k, knobs] = self.sample(part)[0].predict(k, knobs)
         found = self._made[part, k, knobs]
@@ -244,7 +249,7 @@ class Search:
         size (:func:`_read_between`). After :data:`ROUNDS` predictions it stops
         once the best level under the goal is within :data:`FAR` of it, and
         after :data:`MAX_ROUNDS` in any case. The best level under the goal is
-        kept.
+        kept; with the heavy hold when its colours are as good as exact (Plan.still).
         """
         top, rate = self.ladder.top, self.facts(part)[0]
         points = [(0.0, self.predict(part, 0.0))]
@@ -271,6 +276,11 @@ class Search:
                 under = read
                 break
         plan = Plan(part, under[0], under[1], rate)
+        if plan.predicted.mean_delta_e < EXACT and self.ladder.heavy:
+            level = min(plan.level, 1.0)
+            found = self.predict(part, level, still=True)
+            if found.bytes <= goal and found.mean_delta_e < EXACT:
+                return replace(plan, level=level, predicted=found, still=True)
         return self._still_enough(plan) if plan.level > 1.0 else plan
 
     def _still_enough(self, plan: Plan) -> Plan:
@@ -348,9 +358,13 @@ class Search:
                        f"{actual / 1e6:.2f} MB went over, so it was made again")
 
     def _colour_reason(self, plan: Plan) -> str:
-        k, knobs = self.ladder.at(plan.level)
+        k, knobs = self.ladder.at(plan.level, plan.still)
         fits = f"{k} colours fit in {file_size(self.max_bytes)}"
         lighter = f"a lighter hold ({knobs.hold:g}/{knobs.hysteresis:g} ΔE99o) draws more pixels"
+        if plan.still:
+            return (f"{fits} and are as good as exact (mean ΔE2000 "
+                    f"{plan.predicted.mean_delta_e:.2f}), so the heavy hold "
+                    f"({knobs.hold:g}/{knobs.hysteresis:g} ΔE99o) keeps still areas still")
         if plan.capped and plan.level > 1.0:
             return (f"{fits}, and {lighter}; no lighter, or still areas would flicker "
                     f"(over {FLICKER_CAP:g} ΔE76)")
@@ -364,7 +378,7 @@ class Search:
 
     def report(self, report: ConvertReport, plan: Plan, encodes: int) -> FitReport:
         """The :class:`FitReport` of the file kept."""
-        k, knobs = self.ladder.at(plan.level)
+        k, knobs = self.ladder.at(plan.level, plan.still)
         return FitReport(self.max_bytes, k, knobs.hold, knobs.hysteresis, plan.rate,
                          report.width, report.height, report.bytes, plan.predicted.bytes,
                          encodes, plan.reason, report.bytes <= self.max_bytes,

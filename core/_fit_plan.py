@@ -54,6 +54,12 @@ HOLDS = ((HOLD, HYSTERESIS), (2.0, 2.75), (1.5, 2.0), (1.0, 1.25))
 #: hold from K_DEFAULT_HOLD colours on, and in between by log k.
 HEAVY_HOLD = (4.0, 5.0)
 K_HEAVY, K_DEFAULT_HOLD = 16, 64
+#: Colours this close to the source (the sample's mean ΔE2000) are as good as
+#: exact: a source of few colours, such as a GIF made again. There the hold
+#: spends no budget on drawing them more exactly; it takes the heavy hold and
+#: keeps still what the source only shimmers (its own dithering), if that fits
+#: and stays this close.
+EXACT = 0.5
 #: A lighter hold than the default is used only while the sample's flicker (mean
 #: ΔE76 between frames over still pixels, :func:`core.metrics.flicker`) stays
 #: at most this: about what the default hold leaves on grainy footage (0.13 on
@@ -97,11 +103,13 @@ class Ladder:
         """The highest level."""
         return float(len(self.holds))
 
-    def at(self, level: float) -> tuple[int, StableKnobs]:
-        """``(k, knobs)`` at ``level`` (0 to :attr:`top`)."""
+    def at(self, level: float, still: bool = False) -> tuple[int, StableKnobs]:
+        """``(k, knobs)`` at ``level`` (0 to :attr:`top`); ``still`` takes the heavy hold."""
         level = min(max(level, 0.0), self.top)
         k = int(round(self.k_low * (self.k_top / self.k_low) ** min(level, 1.0)))
-        if level <= 1.0:
+        if still and self.heavy is not None:
+            hold, hysteresis = self.heavy
+        elif level <= 1.0:
             hold, hysteresis = self._hold_for(k)
         else:
             i = min(int(level - 1.0), len(self.holds) - 2)

@@ -13,7 +13,7 @@ from skimage import data
 
 import core
 from core._fit import Search, _read_between
-from core._fit_plan import FLICKER_CAP, HOLDS, K_FLOOR, Ladder, gif_rates
+from core._fit_plan import EXACT, FLICKER_CAP, HEAVY_HOLD, HOLDS, K_FLOOR, Ladder, gif_rates
 from core._fit_sample import Prediction
 from core._part import Part
 from core.units import parse_size
@@ -109,10 +109,13 @@ def test_the_same_call_gives_the_same_file(clip, whole, tmp_path):
     assert a.fit == b.fit
 
 
-def test_a_hold_given_is_kept(clip, whole, tmp_path):
-    report = core.convert(clip, tmp_path / "h.gif", max_bytes=2 * whole.bytes, hold=3.0,
-                          hysteresis=3.0)
+@pytest.mark.parametrize("share", [2.0, 0.4])
+def test_a_hold_given_is_kept(clip, whole, tmp_path, share):
+    # Also with few colours, where the search would otherwise hold more.
+    report = core.convert(clip, tmp_path / "h.gif", max_bytes=int(share * whole.bytes),
+                          hold=3.0, hysteresis=3.0)
     assert (report.fit.hold, report.fit.hysteresis) == (3.0, 3.0)
+    assert report.fit.k < 64 or share > 1
 
 
 def test_a_fitted_file_has_the_usual_mode_and_nothing_is_left_beside_it(clip, whole, tmp_path):
@@ -220,10 +223,34 @@ def test_the_search_spends_the_budget_where_the_size_flattens(bend):
         def facts(self, part):
             return 20.0, 500
 
-        def predict(self, part, level):
-            return Prediction(int(size(level)), 0, 0.0, 0.0, 0.0)
+        def predict(self, part, level, still=False):
+            return Prediction(int(size(level)), 0, 0.0, 0.0, 2.0)  # visible error: no still
 
     ladder = Ladder(2, 255)
     goal = 0.9 * size(1.0)
     plan = Curve(None, ladder, "colours", int(goal / 0.95)).colours(Part(), goal)
     assert size(plan.level) <= goal and size(plan.level) >= 0.9 * goal
+
+
+def test_colours_as_good_as_exact_take_the_heavy_hold(tmp_path):
+    # A GIF of 48 colours made again, a tenth of its pixels shimmering by 7
+    # levels each frame (as a source's own dithering does): 255 colours draw it
+    # within a fraction of a ΔE2000, so a large budget buys stillness instead.
+    rng = np.random.default_rng(0)
+    base = np.asarray(Image.fromarray(data.astronaut()).resize((160, 96)))
+    image = core.quantize(base, 48).image.astype(np.int16)
+    frames = [np.clip(image + 7 * (rng.random(image.shape[:2]) < 0.1)[..., None], 0, 255)
+              .astype(np.uint8) for _ in range(40)]
+    source = tmp_path / "shimmer.gif"
+    Image.fromarray(frames[0]).save(source, save_all=True, duration=50, loop=0,
+                                    append_images=[Image.fromarray(f) for f in frames[1:]])
+    whole = core.convert(source, tmp_path / "whole.gif", 255)
+    fitted = core.convert(source, tmp_path / "fit.gif", max_bytes=3 * whole.bytes)
+    assert (fitted.fit.k, fitted.fit.hold) == (255, HEAVY_HOLD[0])
+    assert "as good as exact" in fitted.fit.reason and fitted.mean_delta_e < EXACT
+
+    def changed(path):  # share of pixels redrawn from one frame to the next
+        back = core.load_media(path).frames
+        return np.mean([np.any(a != b, axis=2).mean() for a, b in zip(back, back[1:])])
+
+    assert changed(tmp_path / "fit.gif") < 0.5 * changed(tmp_path / "whole.gif")
