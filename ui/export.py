@@ -75,9 +75,16 @@ def show(view: View) -> None:
                 "are made here on request, one mode at a time, frame by frame."
             )
         columns = st.columns(len(view.runs))
+        made = {}
         for column, mode in zip(columns, view.runs):
             with column:
-                show_gif(view, mode, base, limit)
+                made[mode] = show_gif(view, mode, base, limit)
+        # The full-size downloads go below the row, as wide as the page: their
+        # labels say what a size target chose, too long for a quarter of it.
+        for mode, export in made.items():
+            if export is not None:
+                show_made(export, short_label(mode), f"{base}_{mode}_full.gif",
+                          f"download_full_{mode}")
         show_mp4(view, base)
     recolor.downloads(view, base)
     what, palette = _palette(view)
@@ -118,11 +125,12 @@ def fit_choice() -> int | None:
     return int(megabytes * 1_000_000)
 
 
-def show_gif(view: View, mode: str, base: str, limit: int | None = None) -> None:
+def show_gif(view: View, mode: str, base: str, limit: int | None = None):
     """One mode's GIF: the preview's own when it is full size, else made full size on request.
 
     With a size ``limit`` it is always made by :func:`core.convert`, which
-    chooses the settings that fit.
+    chooses the settings that fit. Returns the full-size export once made
+    (for :func:`show_made`), else None.
     """
     run, name = view.runs[mode], short_label(mode)
     if not view.source.preview_is_smaller and limit is None:
@@ -132,11 +140,11 @@ def show_gif(view: View, mode: str, base: str, limit: int | None = None) -> None
             help=mode_label(mode),
         )
         st.caption(f"GIF, {_dims(view.source.media.size)}, {file_size(len(run.file))}")
-        return
+        return None
     if limit is not None and mode == "global":
         st.caption(f"{name}: a size target chooses colours frame by frame, so it does not "
                    "apply to one palette for all frames.")
-        return
+        return None
     source = with_file(view.source)
     key = export_key(source, view.settings, mode, limit)
     made = st.session_state.get(EXPORTS_KEY, {}).get(key)
@@ -148,11 +156,12 @@ def show_gif(view: View, mode: str, base: str, limit: int | None = None) -> None
                      f"{_frames(view)} frames{fit}), frame by frame."):
             made = _made(source, view, mode, limit)
     if made is not None:
-        show_made(made, name, f"{base}_{mode}_full.gif", f"download_full_{mode}")
+        st.caption("Made at full size: the download is below.")
     st.download_button(
         f"Preview GIF ({file_size(len(run.file))})", run.file, f"{base}_{mode}_preview.gif",
         "image/gif", on_click="ignore", key=f"download_gif_{mode}", type="tertiary",
     )
+    return made
 
 
 def _made(source: Source, view: View, mode: str, limit: int | None, fmt: str = "gif"):
