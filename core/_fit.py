@@ -355,7 +355,7 @@ class Search:
         if again.part == plan.part and again.level >= plan.level:
             return None
         return replace(again, reason=f"{again.reason}; a first encode of "
-                       f"{actual / 1e6:.2f} MB went over, so it was made again")
+                       f"{file_size(actual)} ({actual:,} bytes) went over, so it was made again")
 
     def _colour_reason(self, plan: Plan) -> str:
         k, knobs = self.ladder.at(plan.level, plan.still)

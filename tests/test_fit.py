@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import stat
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from PIL import Image
 from skimage import data
 
 import core
-from core._fit import Search, _read_between
+from core._fit import Plan, Search, _read_between
 from core._fit_plan import EXACT, FLICKER_CAP, HEAVY_HOLD, HOLDS, K_FLOOR, Ladder, gif_rates
 from core._fit_sample import Prediction
 from core._part import Part
@@ -254,3 +255,13 @@ def test_colours_as_good_as_exact_take_the_heavy_hold(tmp_path):
         return np.mean([np.any(a != b, axis=2).mean() for a, b in zip(back, back[1:])])
 
     assert changed(tmp_path / "fit.gif") < 0.5 * changed(tmp_path / "whole.gif")
+
+
+def test_an_encode_that_went_over_is_named_in_readable_units():
+    # A small file's overshoot read "0.00 MB" when sizes were always printed in MB.
+    plan = Plan(Part(), 1.0, Prediction(1800, 0, 0.0, 0.0, 2.0), 20.0)
+    search = Search(None, Ladder(2, 255), "colours", 2000)
+    search.choose = lambda part, goal: replace(plan, level=0.5, reason="fewer colours")
+    again = search.corrected(plan, 2100, Part(), 0.9)
+    assert again.reason == ("fewer colours; a first encode of 2.1 KB (2,100 bytes) went over, "
+                            "so it was made again")
