@@ -49,7 +49,8 @@ from core.units import file_size
 #: The predicted size aimed at, as a share of the target: the sample predicts
 #: within a few per cent, mostly low with many colours on footage that moves
 #: (down to 0.91 of the file on the shared clips), and an overshoot costs a
-#: second encode.
+#: second encode. A part short enough for the sample to hold it whole
+#: (:attr:`core._fit_sample.Sample.whole`) is measured exactly: its aim is the target.
 AIM = 0.95
 #: A prediction within this share below the aim ends the search.
 CLOSE = 0.03
@@ -141,7 +142,8 @@ def fit_and_encode(job: Job, max_bytes: int, ladder: Ladder, part: Part, fit_by:
         fits (the file written is then the smallest reached).
     """
     search = Search(job, ladder, fit_by, max_bytes)
-    plan = search.choose(part, AIM * max_bytes)
+    aim = 1.0 if search.sample(part)[0].whole else AIM  # a part sampled whole is measured
+    plan = search.choose(part, aim * max_bytes)
     with contextlib.ExitStack() as files:
         made = []
         for attempt in range(ENCODES):
@@ -153,7 +155,7 @@ def fit_and_encode(job: Job, max_bytes: int, ladder: Ladder, part: Part, fit_by:
             made.append((report, path, plan))
             if report.bytes <= max_bytes or attempt == ENCODES - 1:
                 break
-            plan = search.corrected(plan, report.bytes, part, AIM - BACK_OFF * attempt)
+            plan = search.corrected(plan, report.bytes, part, aim - BACK_OFF * attempt)
             if plan is None:  # the smallest setting within the limits was encoded
                 break
         report, path, plan = min(made, key=lambda m: (m[0].bytes > max_bytes, m[0].bytes))

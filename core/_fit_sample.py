@@ -84,13 +84,15 @@ def window_starts(frames: int, size: tuple[int, int]) -> list[int]:
 
     ``WINDOWS`` windows of ``WARM + COUNTED`` frames spread evenly from the
     first frame to the last (fewer when the part is short or its frames are
-    large); the first window starts at frame 0, whose bytes it measures.
+    large); the first window starts at frame 0, whose bytes it measures. A
+    part that as many windows would hold whole gets them end to end: the
+    sample is then the part itself, and its size is measured, not predicted.
     """
     length = WARM + COUNTED
     fit = SAMPLE_PIXELS // max(1, size[0] * size[1] * length)
+    if frames <= length * min(WINDOWS, fit):
+        return list(range(0, max(frames, 1), length))
     count = max(1, min(WINDOWS, frames // length, fit))
-    if frames <= length:
-        return [0]
     return sorted({int(round(s)) for s in np.linspace(0, frames - length, count)})
 
 
@@ -122,6 +124,8 @@ class Sample:
         self.windows = [[kept[s + i] for i in range(length) if s + i in kept]
                         for s in self.starts]
         self.windows = [w for w in self.windows if w]
+        #: Every frame of the part was kept, in order: the sample is the part.
+        self.whole = len(kept) == self.frames
         #: Each sample frame's place in its window.
         self._positions = [i for window in self.windows for i in range(len(window))]
 
@@ -135,7 +139,7 @@ class Sample:
         per_frame = float(np.mean(counted))
         fixed = len(header(*self.size)) + len(trailer())
         fixed += 0 if self.loop is None else len(loop_extension(self.loop))
-        total = fixed + sizes[0] + (self.frames - 1) * per_frame
+        total = fixed + (sum(sizes) if self.whole else sizes[0] + (self.frames - 1) * per_frame)
         measured = meter.result()
         return Prediction(int(math.ceil(total)), int(sizes[0]), per_frame, measured.flicker,
                           measured.mean_delta_e)

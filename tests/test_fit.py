@@ -18,6 +18,7 @@ from core._fit_plan import EXACT, FLICKER_CAP, HEAVY_HOLD, HOLDS, K_FLOOR, Ladde
 from core._fit_sample import Prediction
 from core._part import Part
 from core.units import parse_size
+from tests.conftest import own_clip
 
 
 def _frames(n: int, size=(160, 96), seed: int = 0) -> list[np.ndarray]:
@@ -265,3 +266,14 @@ def test_an_encode_that_went_over_is_named_in_readable_units():
     again = search.corrected(plan, 2100, Part(), 0.9)
     assert again.reason == ("fewer colours; a first encode of 2.1 KB (2,100 bytes) went over, "
                             "so it was made again")
+
+
+def test_a_short_part_is_measured_whole_and_keeps_its_size(tmp_path):
+    # sprite.gif has 8 frames: the sample holds them all, so the size it gives
+    # is the file's, and a target of the file's own size needs no margin (the
+    # sampled prediction said 8290 bytes of 8909 and chose fewer colours).
+    source = own_clip("sprite.gif")
+    whole = core.convert(source, tmp_path / "whole.gif", 255)
+    fitted = core.convert(source, tmp_path / "fit.gif", max_bytes=whole.bytes)
+    assert fitted.fit.predicted == fitted.bytes <= whole.bytes
+    assert (fitted.width, fitted.frames, fitted.fit.encodes) == (whole.width, whole.frames, 1)
