@@ -278,7 +278,8 @@ class Search:
                 under = read
                 break
         plan = Plan(part, under[0], under[1], rate)
-        if plan.predicted.mean_delta_e < EXACT and self.ladder.heavy:
+        if plan.predicted.mean_delta_e < EXACT and self.ladder.heavy is not None:
+            # Colours as good as exact: the heavy hold (Plan.still), if it fits and stays so.
             level = min(plan.level, 1.0)
             found = self.predict(part, level, still=True)
             if found.bytes <= goal and found.mean_delta_e < EXACT:

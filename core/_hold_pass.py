@@ -65,16 +65,6 @@ def choose_pass(source, last, reference, off_screen, drawn_error, index, hold, m
 
 
 @njit(cache=True, nogil=True)
-def drawn_counts(labels, skipped, k):
-    """How many pixels not ``skipped`` (bool, shape (N,)) have each of ``k`` labels."""
-    use = np.zeros(k, dtype=np.int64)
-    for i in range(labels.shape[0]):
-        if not skipped[i]:
-            use[labels[i]] += 1
-    return use
-
-
-@njit(cache=True, nogil=True)
 def push_pass(held, anchored, words, last_words, shown, reference, source, drawn, index):
     """Record a frame in place, as :meth:`PixelHold.push` states.
 

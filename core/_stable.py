@@ -40,11 +40,16 @@ from core._cluster import assign, blas_threads
 from core._cuts import CUT_BITS, coarse_histogram, is_cut
 from core._histogram import ColorHistogram, PixelCells, color_histogram, pixel_cells
 from core._hold import PixelHold, planes_of
-from core._hold_pass import drawn_counts
 from core._prefetch import prefetched
 from core._quantize import QuantizeOptions, palette_colors
 from core._result import QuantizeResult, paint_words, result_from_labels, unpack_words
-from core._stable_palette import continued, entry_to_drop, fit_centers, refit_weights
+from core._stable_palette import (
+    continued,
+    drawn_counts,
+    entry_to_drop,
+    fit_centers,
+    refit_weights,
+)
 from core._validation import check_range, opaque_mask
 from core.colorspace import din99o, to_space
 

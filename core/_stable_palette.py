@@ -226,6 +226,17 @@ def moved_centers(held: np.ndarray, fitted: np.ndarray, dead_band: float) -> np.
     return np.linalg.norm(fitted - held, axis=1) > dead_band
 
 
+@njit(cache=True, nogil=True)
+def drawn_counts(labels, skipped, k):
+    """How many pixels not ``skipped`` (bool, shape (N,)) have each of ``k`` labels:
+    the ``use`` of :func:`entry_to_drop`, in one compiled pass."""
+    use = np.zeros(k, dtype=np.int64)
+    for i in range(labels.shape[0]):
+        if not skipped[i]:
+            use[labels[i]] += 1
+    return use
+
+
 def entry_to_drop(use: np.ndarray, locked: int = 0) -> int | None:
     """The palette entry a frame gives up so that its GIF codes are a bit shorter, or None.
 

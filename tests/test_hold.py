@@ -10,6 +10,7 @@ from sklearn.datasets import load_sample_image
 
 import core
 from core import metrics
+from core._stable_palette import drawn_counts
 from core.colorspace import din99o, from_space, to_space
 
 
@@ -181,3 +182,10 @@ def test_a_rarely_drawn_entry_is_given_up_for_shorter_gif_codes(carphone, monkey
     (small, error), (large, kept_error) = written(given_up, "a.gif"), written(kept, "b.gif")
     assert small < 0.98 * large
     assert error < 1.01 * kept_error
+
+
+def test_drawn_counts_count_the_pixels_not_skipped():
+    rng = np.random.default_rng(2)
+    labels, skipped = rng.integers(0, 16, 50_000).astype(np.uint8), rng.random(50_000) < 0.3
+    assert np.array_equal(drawn_counts(labels, skipped, 16),
+                          np.bincount(labels[~skipped], minlength=16))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from core._hold import PixelHold, distance
-from core._hold_pass import choose_pass, drawn_counts, push_pass
+from core._hold_pass import choose_pass, push_pass
 
 N = 50_000
 
@@ -52,13 +52,6 @@ def test_the_record_keeps_held_pixels_and_takes_the_rest():
     assert np.array_equal(words, want_words)
     assert np.array_equal(shown, want_shown, equal_nan=True)
     assert np.array_equal(reference, want_reference, equal_nan=True)
-
-
-def test_drawn_counts_count_the_pixels_not_skipped():
-    rng = np.random.default_rng(2)
-    labels, skipped = rng.integers(0, 16, N).astype(np.uint8), rng.random(N) < 0.3
-    assert np.array_equal(drawn_counts(labels, skipped, 16),
-                          np.bincount(labels[~skipped], minlength=16))
 
 
 def test_a_hold_after_a_still_frame_holds_every_pixel():
