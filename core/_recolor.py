@@ -30,13 +30,13 @@ no flicker of its own (a noisy area's changes grow only by its local slope).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from PIL import Image, ImageFilter
 from scipy.optimize import isotonic_regression
 
-from core import _gamut
+from core import _fade, _gamut
 from core._ownership import ownership
 from core._validation import check_image, check_range
 from core.colorspace import from_space, to_space, to_srgb8
@@ -84,6 +84,13 @@ class RecolorOptions:
         moves proportionally less (:func:`edit_shift`), 0 to 10. The paper
         scales every colour against the palette colour's own room (a
         headroom as large as that room).
+    fade : {"auto", "even", "gamut"}
+        How an edit fades out towards black and white (:mod:`core._fade`):
+        "gamut" as the gamut's room allows, short and steep near black;
+        "even" no faster than evenly over grey levels, so dark and light
+        ramps stay smooth. "auto" (the default) is "even", except for an
+        animation given to :func:`recolor_map`, where the one that adds less
+        flicker to its frames is taken.
     steepest : float or None
         Largest slope of the lightness curve (:func:`lightness_curve`), 1 to
         100; None (the default) lets every palette colour reach its new
@@ -94,6 +101,7 @@ class RecolorOptions:
     blend: float = BLEND
     headroom: float = HEADROOM
     steepest: float | None = None
+    fade: str = "auto"
 
     def __post_init__(self):
         if isinstance(self.grid, bool) or not isinstance(self.grid, (int, np.integer)) \
@@ -107,6 +115,8 @@ class RecolorOptions:
         if self.steepest is not None:
             object.__setattr__(self, "steepest", check_range("steepest", self.steepest,
                                                              *STEEPEST_RANGE))
+        if self.fade not in _fade.FADES:
+            raise ValueError(f"fade={self.fade!r} must be one of {', '.join(_fade.FADES)}.")
 
 
 @dataclass(frozen=True)
@@ -207,7 +217,8 @@ def palette_colors(value, name: str = "palette") -> np.ndarray:
     return array.astype(np.uint8)
 
 
-def recolor_map(palette, new_palette, options: RecolorOptions | None = None) -> RecolorMap:
+def recolor_map(palette, new_palette, options: RecolorOptions | None = None,
+                frames: Sequence[np.ndarray] | None = None) -> RecolorMap:
     """Build the recolouring that takes each colour of ``palette`` to its row of ``new_palette``.
 
     Parameters
@@ -218,6 +229,11 @@ def recolor_map(palette, new_palette, options: RecolorOptions | None = None) -> 
     new_palette : same kinds, shape (k, 3)
         What each colour becomes; rows equal to ``palette`` stay.
     options : RecolorOptions, optional
+    frames : sequence of ndarray, shape (H, W, 3), uint8, optional
+        The animation the mapping is for. With ``options.fade == "auto"``
+        and two or more frames, both fades are built and the one that adds
+        less flicker to them is kept (:func:`core._fade.least_flicker`);
+        the map's ``options.fade`` says which.
 
     Returns
     -------
@@ -237,6 +253,17 @@ def recolor_map(palette, new_palette, options: RecolorOptions | None = None) -> 
     if old.shape != new.shape:
         raise ValueError(f"palette has {len(old)} colours but new_palette {len(new)}; "
                          "give one new colour for each.")
+    if options.fade == "auto":
+        even = _built(old, new, replace(options, fade="even"))
+        if frames is None or len(frames) < 2 or even.identity:
+            return even
+        gamut = _built(old, new, replace(options, fade="gamut"))
+        best = _fade.least_flicker(frames, {"even": even.apply, "gamut": gamut.apply})
+        return even if best == "even" else gamut
+    return _built(old, new, options)
+
+
+def _built(old: np.ndarray, new: np.ndarray, options: RecolorOptions) -> RecolorMap:
     plan = plan_edits(old, new, options)
     table = _table(plan, options.grid)
     lut = ImageFilter.Color3DLUT(options.grid, (table / 255.0).reshape(-1))
@@ -247,7 +274,7 @@ def recolor_map(palette, new_palette, options: RecolorOptions | None = None) -> 
 
 
 def recolor(image_or_frames, palette, new_palette, *, grid: int = GRID, blend: float = BLEND,
-            headroom: float = HEADROOM, steepest: float | None = None):
+            headroom: float = HEADROOM, steepest: float | None = None, fade: str = "auto"):
     """Recolour a picture (or every frame of an animation) so ``palette`` becomes ``new_palette``.
 
     Each palette colour turns into its new colour and every other colour
@@ -261,8 +288,9 @@ def recolor(image_or_frames, palette, new_palette, *, grid: int = GRID, blend: f
     palette : Palette, list of str, or array-like, shape (k, 3)
         Typically ``core.quantize(image, k).palette``.
     new_palette : same kinds, shape (k, 3)
-    grid, blend, headroom, steepest
-        See :class:`RecolorOptions`.
+    grid, blend, headroom, steepest, fade
+        See :class:`RecolorOptions`; with ``fade="auto"`` an animation's
+        frames choose their fade (:func:`recolor_map`).
 
     Returns
     -------
@@ -282,9 +310,9 @@ def recolor(image_or_frames, palette, new_palette, *, grid: int = GRID, blend: f
     >>> core.recolor(image, ["#000000", "#ffffff"], ["#000000", "#ffffff"]).shape
     (2, 2, 3)
     """
-    mapping = recolor_map(palette, new_palette, RecolorOptions(grid, blend, headroom, steepest))
+    options = RecolorOptions(grid, blend, headroom, steepest, fade)
     if isinstance(image_or_frames, np.ndarray) and image_or_frames.ndim == 3:
-        return mapping.apply(image_or_frames)
+        return recolor_map(palette, new_palette, options).apply(image_or_frames)
     if isinstance(image_or_frames, np.ndarray) or not isinstance(image_or_frames, Sequence):
         raise ValueError(
             "image_or_frames must be an (H, W, 3) uint8 array or a list of them, got "
@@ -292,7 +320,9 @@ def recolor(image_or_frames, palette, new_palette, *, grid: int = GRID, blend: f
         )
     if len(image_or_frames) == 0:
         raise ValueError("image_or_frames has no frames.")
-    return [mapping.apply(frame) for frame in image_or_frames]
+    frames = [check_image(frame) for frame in image_or_frames]
+    mapping = recolor_map(palette, new_palette, options, frames)
+    return [mapping.apply(frame) for frame in frames]
 
 
 def lightness_curve(old_l: np.ndarray, new_l: np.ndarray, edited: np.ndarray,
@@ -390,13 +420,14 @@ def map_lab(lab: np.ndarray, plan: _Plan) -> np.ndarray:
     start = out.copy()
     for i in np.flatnonzero(plan.edited):
         moving = np.flatnonzero(weights[:, i] > 0.0)
-        shift = edit_shift(start[moving], plan.origins[i], plan.targets[i], plan.options.headroom)
+        shift = edit_shift(start[moving], plan.origins[i], plan.targets[i], plan.options.headroom,
+                           plan.options.fade)
         out[moving] += weights[moving, i, None] * shift
     return out
 
 
 def edit_shift(lab: np.ndarray, origin: np.ndarray, target: np.ndarray,
-               headroom: float) -> np.ndarray:
+               headroom: float, fade: str = "gamut") -> np.ndarray:
     """How one palette edit ``origin -> target`` moves each colour, kept inside the gamut.
 
     Every colour moves in the direction ``u`` of the edit, by the edit's
@@ -406,6 +437,9 @@ def edit_shift(lab: np.ndarray, origin: np.ndarray, target: np.ndarray,
     colour lands exactly on its target, colours with room to spare move by
     the whole edit, and a colour with less room stops at the same fraction
     of the way to the gamut's edge (``|o| / t_ref < 1``): nothing is clipped.
+    With ``fade="even"`` the share is also at most
+    :func:`core._fade.even_share`, so the move fades out evenly towards black
+    and white.
 
     Parameters
     ----------
@@ -414,6 +448,7 @@ def edit_shift(lab: np.ndarray, origin: np.ndarray, target: np.ndarray,
     origin, target : ndarray, shape (3,)
         The palette colour and its new colour, inside the gamut.
     headroom : float
+    fade : {"gamut", "even"}
 
     Returns
     -------
@@ -431,7 +466,10 @@ def edit_shift(lab: np.ndarray, origin: np.ndarray, target: np.ndarray,
     own = _gamut.room(origin[None], unit, np.array([(1.0 + headroom) * length]))[0]
     reference = max(own, length)
     room = _gamut.room(lab, unit, np.full(len(lab), reference))
-    return (length * room / reference)[:, None] * unit[None, :]
+    share = room / reference
+    if fade == "even":
+        share = np.minimum(share, _fade.even_share(lab[:, 0], float(origin[0]), length))
+    return (length * share)[:, None] * unit[None, :]
 
 
 def lattice(grid: int) -> np.ndarray:
