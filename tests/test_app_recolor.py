@@ -92,7 +92,7 @@ def test_the_animation_is_recoloured_with_gif_and_mp4_downloads():
     swatches[2].set_value("#c02060").run()
     assert not at.exception and not at.error
     fades = [c.value for c in at.caption if "flickers less on this animation" in c.value]
-    assert len(fades) == 1 and ("evenly" in fades[0] or "screen's range" in fades[0])
+    assert len(fades) == 1 and ("evenly" in fades[0] or "screen's colours" in fades[0])
     at = open_tab(at, "Export")
     assert "Recoloured GIF" in labels(at)
     at.toggle(key="make_recolor_mp4").set_value(True).run()

@@ -166,10 +166,11 @@ def show(view: View) -> list[str]:
         return new
     _side_by_side(view, data, [(a, b) for a, b in zip(old, new) if a != b])
     if animated:
-        how = ("evenly" if fade(view.source.key, tuple(old), tuple(new), view.source.media)
-               == "even" else "as the screen's range allows (quickly near black)")
-        st.caption(f"Towards black and white the edits fade out {how}: of the two ways, "
-                   "the one that flickers less on this animation, measured on 8 pairs of frames.")
+        how = ("evenly (smooth dark and light gradients)"
+               if fade(view.source.key, tuple(old), tuple(new), view.source.media) == "even"
+               else "as fast as the screen's colours allow (dark gradients may step a little)")
+        st.caption(f"Near black and white the change fades out {how}. Of the two ways to fade "
+                   "it, this one flickers less on this animation (measured on 8 pairs of frames).")
     return new
 
 
