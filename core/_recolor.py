@@ -9,7 +9,8 @@ a new colour for each, every colour ``x`` of the picture is mapped in CIELAB:
    (:func:`lightness_curve`), so light stays lighter than dark.
 2. **Colour**: each edited palette colour ``C -> C'`` moves the colour by its
    a*b* offset ``o``, shortened where the sRGB gamut leaves less room in that
-   direction (:func:`edit_shift`), so nothing is clipped into blotches.
+   direction (:func:`edit_shift`), so nothing is clipped into blotches, and
+   fading out evenly towards black and white, which stay (:mod:`core._fade`).
 3. **Blend**: the moves are weighted by which palette colour ``x`` belongs
    to (:func:`core._ownership.ownership`): its nearest one, blended with its
    neighbours in a band at the border of their regions, mostly on the
@@ -84,6 +85,10 @@ class RecolorOptions:
         moves proportionally less (:func:`edit_shift`), 0 to 10. The paper
         scales every colour against the palette colour's own room (a
         headroom as large as that room).
+    steepest : float or None
+        Largest slope of the lightness curve (:func:`lightness_curve`), 1 to
+        100; None (the default) lets every palette colour reach its new
+        lightness exactly, however steep the curve between them.
     fade : {"auto", "even", "gamut"}
         How an edit fades out towards black and white (:mod:`core._fade`):
         "gamut" as the gamut's room allows, short and steep near black;
@@ -91,10 +96,6 @@ class RecolorOptions:
         ramps stay smooth. "auto" (the default) is "even", except for an
         animation given to :func:`recolor_map`, where the one that adds less
         flicker to its frames is taken.
-    steepest : float or None
-        Largest slope of the lightness curve (:func:`lightness_curve`), 1 to
-        100; None (the default) lets every palette colour reach its new
-        lightness exactly, however steep the curve between them.
     """
 
     grid: int = GRID
@@ -448,7 +449,8 @@ def edit_shift(lab: np.ndarray, origin: np.ndarray, target: np.ndarray,
     origin, target : ndarray, shape (3,)
         The palette colour and its new colour, inside the gamut.
     headroom : float
-    fade : {"gamut", "even"}
+    fade : {"gamut", "even", "auto"}
+        "auto" (a still's) is "even".
 
     Returns
     -------
@@ -467,7 +469,7 @@ def edit_shift(lab: np.ndarray, origin: np.ndarray, target: np.ndarray,
     reference = max(own, length)
     room = _gamut.room(lab, unit, np.full(len(lab), reference))
     share = room / reference
-    if fade == "even":
+    if fade != "gamut":  # "auto" outside recolor_map is a still's: even
         share = np.minimum(share, _fade.even_share(lab[:, 0], float(origin[0]), length))
     return (length * share)[:, None] * unit[None, :]
 
