@@ -132,7 +132,7 @@ def least_flicker(frames: Sequence[np.ndarray],
     flicker = {}
     for name in names:
         values = [metrics.flicker(pair, [candidates[name](f) for f in pair]) for pair in pairs]
-        flicker[name] = np.nanmean(values) if not np.all(np.isnan(values)) else math.nan
+        flicker[name] = metrics.mean_flicker(np.array(values))
     best = names[0]
     for name in names[1:]:
         if flicker[name] < flicker[best] - MARGIN:

@@ -54,18 +54,16 @@ def edited(palette: Palette) -> tuple[list[str], list[str]]:
     return old, [edits.get(h, h) for h in old]
 
 
-@st.cache_data(max_entries=4, show_spinner="Measuring which fade flickers less…")
-def fade(key: str, old: tuple[str, ...], new: tuple[str, ...], _media: core.Media) -> str:
-    """How the edits fade out towards black and white: "even" for a still; for an
-    animation, the fade that adds less flicker to its frames (:func:`core.recolor_map`)."""
+@st.cache_resource(max_entries=4, show_spinner="Building the recolouring…")
+def mapping(key: str, old: tuple[str, ...], new: tuple[str, ...],
+            _media: core.Media) -> core.RecolorMap:
+    """The recolouring of the source, built once for the page, the GIF and the MP4.
+
+    For an animation :func:`core.recolor_map` measures which fade flickers
+    less on its frames; the map's ``options.fade`` says which it kept.
+    """
     frames = _media.frames if _media.is_animated else None
-    return core.recolor_map(list(old), list(new), frames=frames).options.fade
-
-
-def _mapping(key: str, old: tuple[str, ...], new: tuple[str, ...],
-             media: core.Media) -> core.RecolorMap:
-    options = core.RecolorOptions(fade=fade(key, old, new, media))
-    return core.recolor_map(list(old), list(new), options)
+    return core.recolor_map(list(old), list(new), frames=frames)
 
 
 @st.cache_data(max_entries=4, show_spinner="Recolouring…")
@@ -75,20 +73,20 @@ def recoloured(key: str, old: tuple[str, ...], new: tuple[str, ...], _media: cor
     Keyed on the source and the two palettes; the frames are not kept (a
     GIF's frames can be tens of MB), only the file.
     """
-    mapping = _mapping(key, old, new, _media)
+    recolouring = mapping(key, old, new, _media)
     if _media.is_animated:
-        frames = [mapping.apply(f) for f in _media.frames]
+        frames = [recolouring.apply(f) for f in _media.frames]
         return preview.preview_gif(frames, _media.durations, _media.loop)
     alpha = None if _media.alphas is None else _media.alphas[0]
-    return _png(mapping.apply(_media.frames[0]), alpha)
+    return _png(recolouring.apply(_media.frames[0]), alpha)
 
 
 @st.cache_data(max_entries=2, show_spinner="Encoding the MP4…")
 def recoloured_mp4(key: str, old: tuple[str, ...], new: tuple[str, ...],
                    _media: core.Media) -> bytes:
     """An H.264 MP4 of the recoloured animation (frames recoloured again: they are not cached)."""
-    mapping = _mapping(key, old, new, _media)
-    frames = [mapping.apply(f) for f in _media.frames]
+    recolouring = mapping(key, old, new, _media)
+    frames = [recolouring.apply(f) for f in _media.frames]
     frames, fps = core.constant_rate(frames, _media.durations)
     return core.to_bytes(core.save_mp4, frames, fps=fps)
 
@@ -167,7 +165,8 @@ def show(view: View) -> list[str]:
     _side_by_side(view, data, [(a, b) for a, b in zip(old, new) if a != b])
     if animated:
         how = ("evenly (smooth dark and light gradients)"
-               if fade(view.source.key, tuple(old), tuple(new), view.source.media) == "even"
+               if mapping(view.source.key, tuple(old), tuple(new),
+                          view.source.media).options.fade == "even"
                else "as fast as the screen's colours allow (dark gradients may step a little)")
         st.caption(f"Near black and white the change fades out {how}. Of the two ways to fade "
                    "it, this one flickers less on this animation (measured on 8 pairs of frames).")
